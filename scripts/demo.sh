@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up ssmd and walk through the bundled sample registry (exchanges/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+ssmd=".venv/bin/ssmd"
+step() { printf '\n\033[1m$ ssmd %s\033[0m\n' "$*"; "$ssmd" "$@"; }
+
+step validate
+step feed list
+step feed show kalshi --as-of 2024-12-31
+step feed show kalshi --as-of 2025-06-01
+step schema list
+step env show kalshi-prod --as-of 2025-06-01

@@ -1,0 +1,3 @@
+from ssmd.cli import main
+
+main()

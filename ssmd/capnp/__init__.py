@@ -1,0 +1,1 @@
+"""Cap'n Proto: import graphs, hashing, and compiling in a child process."""

@@ -1,0 +1,42 @@
+"""Child process that compiles `.capnp` files with pycapnp.
+
+pycapnp 2.1-2.2.4 aborts the interpreter on a schema error, so this runs in
+its own process: the parent learns which file was being compiled from the
+`start` line printed before each one, and reads the abort message from stderr.
+Protocol: stdin one JSON object {"dir": D, "files": [relative paths]};
+stdout one JSON line per event.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def describe(module: Any) -> dict[str, Any]:
+    """A JSON description of the file's declarations (for structural checks)."""
+    from ssmd.capnp.structure import describe_module
+
+    return describe_module(module)
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.read())
+    import capnp  # imported late: only the child ever loads the compiler
+
+    directory = request["dir"]
+    for relative in request["files"]:
+        print(json.dumps({"start": relative}), flush=True)
+        parser = capnp.SchemaParser()  # a fresh parser: capnp.load caches by path
+        try:
+            module = parser.load(f"{directory}/{relative}", imports=[directory])
+            structure = describe(module)
+        except Exception as error:  # pycapnp 2.0 raises instead of aborting
+            print(json.dumps({"file": relative, "ok": False, "message": str(error)}), flush=True)
+            continue
+        print(json.dumps({"file": relative, "ok": True, "structure": structure}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""Compile `.capnp` files safely: in a child process, cached by content.
+
+The child (`ssmd.capnp._child`) may die on any schema error (pycapnp 2.2
+aborts instead of raising), so the parent records which file it had started,
+turns the abort message into a `CompileError`, and restarts the child for the
+files still to do. Where Debian's `capnp` tool is installed it is asked once
+more about a failed file, because it reports every error with a 1-based
+line and column; pycapnp's message has a 0-based line and no column.
+
+Results are cached by the content of the file and of everything it imports,
+in memory and (unless disabled) on disk, so an unchanged file is never
+recompiled, not even by the next `ssmd validate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ssmd.capnp.imports import scan_imports
+
+CHILD_TIMEOUT_SECONDS = 60.0
+_ENGINE = "pycapnp-2"  # part of the cache key: a new compiler may judge differently
+_PYCAPNP_ERROR = re.compile(r"(?P<path>[^\s:]+\.capnp):(?P<line>\d+): failed: (?P<message>.*)")
+_CAPNP_TOOL_ERROR = re.compile(
+    r"^(?P<path>[^\s:]+\.capnp):(?P<line>\d+):(?P<column>\d+)(?:-(?P<end>\d+))?: "
+    r"error: (?P<message>.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CompileError:
+    file: str
+    """Root-relative path of the file the error is in (may be an imported file)."""
+    line: int
+    """0-based."""
+    column: int | None
+    """0-based, when the compiler gives one."""
+    end_column: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompileResult:
+    ok: bool
+    errors: tuple[CompileError, ...] = ()
+    structure: dict[str, Any] | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "errors": [asdict(e) for e in self.errors],
+            "structure": self.structure,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CompileResult:
+        errors = tuple(CompileError(**e) for e in data["errors"])
+        return cls(bool(data["ok"]), errors, data.get("structure"))
+
+
+def default_cache_dir() -> Path | None:
+    """`SSMD_CACHE_DIR` (`off` disables), else `$XDG_CACHE_HOME/ssmd`, else `~/.cache/ssmd`."""
+    configured = os.environ.get("SSMD_CACHE_DIR")
+    if configured:
+        return None if configured == "off" else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ssmd"
+
+
+class CapnpCompiler:
+    """Compiles sets of `.capnp` files; one instance keeps its memory cache for its lifetime."""
+
+    def __init__(self, cache_dir: Path | None = None, use_disk_cache: bool = True) -> None:
+        self.cache_dir = (cache_dir or default_cache_dir()) if use_disk_cache else None
+        self._memory: dict[str, CompileResult] = {}
+        self.compiled_count = 0
+        """How many files this instance has actually compiled (cache misses), for tests."""
+
+    def compile(
+        self, files: Mapping[str, bytes], targets: Iterable[str]
+    ) -> dict[str, CompileResult]:
+        """Compile each of `targets`; `files` holds every `.capnp` file they may import.
+
+        Keys are root-relative posix paths of files in one folder tree.
+        """
+        keys = {target: self._cache_key(target, files) for target in targets}
+        results: dict[str, CompileResult] = {}
+        missing: list[str] = []
+        for target, key in keys.items():
+            cached = self._memory.get(key) or self._read_disk(key)
+            if cached is None:
+                missing.append(target)
+            else:
+                self._memory[key] = cached
+                results[target] = cached
+        if missing:
+            for target, result in self._compile_in_child(files, missing).items():
+                self._memory[keys[target]] = result
+                self._write_disk(keys[target], result)
+                results[target] = result
+        return results
+
+    def _cache_key(self, target: str, files: Mapping[str, bytes]) -> str:
+        digest = hashlib.sha256(_ENGINE.encode())
+        seen: set[str] = set()
+        pending = [target]
+        while pending:
+            path = pending.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            content = files.get(path)
+            if content is None:
+                continue
+            for imported in scan_imports(content.decode("utf-8", "replace")):
+                resolved = imported.resolve(path)
+                if resolved is not None:
+                    pending.append(resolved)
+        for path in sorted(seen):
+            digest.update(path.encode() + b"\0" + files.get(path, b"\0missing") + b"\0")
+        return digest.hexdigest()
+
+    def _read_disk(self, key: str) -> CompileResult | None:
+        if self.cache_dir is None:
+            return None
+        try:
+            data = json.loads((self.cache_dir / "capnp" / f"{key}.json").read_text())
+            return CompileResult.from_json(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_disk(self, key: str, result: CompileResult) -> None:
+        if self.cache_dir is None:
+            return
+        folder = self.cache_dir / "capnp"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{key}.{os.getpid()}.tmp"
+            temporary.write_text(json.dumps(result.to_json()))
+            temporary.replace(folder / f"{key}.json")
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+
+    def _compile_in_child(
+        self, files: Mapping[str, bytes], targets: list[str]
+    ) -> dict[str, CompileResult]:
+        common = _common_folder(files.keys())
+        with tempfile.TemporaryDirectory(prefix="ssmd-capnp-") as scratch:
+            for path, content in files.items():
+                destination = Path(scratch, _relative(path, common))
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(content)
+            relative = {_relative(t, common): t for t in targets}
+            results: dict[str, CompileResult] = {}
+            remaining = list(relative)
+            while remaining:
+                done, failed_file, stderr = _run_child(scratch, remaining)
+                self.compiled_count += len(done) + (1 if failed_file else 0)
+                for name, result in done.items():
+                    results[relative[name]] = _with_real_paths(result, common)
+                if failed_file is None:
+                    for name in remaining:
+                        if name not in done:
+                            results[relative[name]] = _died(relative[name], stderr)
+                    break
+                failure = _from_abort(scratch, failed_file, stderr)
+                results[relative[failed_file]] = _with_real_paths(failure, common)
+                remaining = [n for n in remaining if n not in done and n != failed_file]
+            return results
+
+
+def _run_child(
+    directory: str, files: list[str]
+) -> tuple[dict[str, CompileResult], str | None, str]:
+    """Run the child on `files`; returns results, the file it died on (if any) and its stderr."""
+    package_parent = str(Path(__file__).resolve().parents[2])
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        p for p in (package_parent, environment.get("PYTHONPATH")) if p
+    )
+    request = json.dumps({"dir": directory, "files": files})
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "ssmd.capnp._child"],
+            input=request,
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=CHILD_TIMEOUT_SECONDS,
+            check=False,
+        )
+        stdout, stderr = completed.stdout, completed.stderr
+    except subprocess.TimeoutExpired as expired:
+        stdout = _text(expired.stdout)
+        stderr = f"the compiler took longer than {CHILD_TIMEOUT_SECONDS:.0f} s and was stopped"
+    done: dict[str, CompileResult] = {}
+    started: str | None = None
+    for line in stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if "start" in event:
+            started = event["start"]
+        elif event.get("ok"):
+            done[event["file"]] = CompileResult(True, (), event.get("structure"))
+        else:
+            message = str(event.get("message", "does not compile"))
+            done[event["file"]] = _from_abort(directory, event["file"], message)
+    failed = started if started is not None and started not in done else None
+    return done, failed, stderr
+
+
+def _text(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _from_abort(directory: str, relative: str, stderr: str) -> CompileResult:
+    """Turn what the dead child printed into errors, asking the `capnp` tool for columns."""
+    precise = _ask_capnp_tool(directory, relative)
+    if precise:
+        return CompileResult(False, tuple(precise))
+    errors = []
+    for match in _PYCAPNP_ERROR.finditer(stderr):
+        file = _inside(directory, match["path"], relative)
+        line = int(match["line"])  # pycapnp reports 0-based lines
+        errors.append(CompileError(file, line, None, None, match["message"].strip()))
+    if errors:
+        return CompileResult(False, tuple(errors))
+    detail = stderr.strip().splitlines()[-1] if stderr.strip() else "the compiler stopped"
+    return CompileResult(False, (CompileError(relative, 0, None, None, detail),))
+
+
+def _ask_capnp_tool(directory: str, relative: str) -> list[CompileError]:
+    tool = shutil.which("capnp")
+    if tool is None:
+        return []
+    try:
+        completed = subprocess.run(
+            [tool, "compile", "-o-", f"-I{directory}", relative],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    errors = []
+    for line in completed.stderr.splitlines():
+        match = _CAPNP_TOOL_ERROR.match(line)
+        if match is None:
+            continue
+        column = int(match["column"]) - 1
+        end = int(match["end"]) - 1 if match["end"] else None
+        file = _inside(directory, match["path"], relative)
+        errors.append(CompileError(file, int(match["line"]) - 1, column, end, match["message"]))
+    return errors
+
+
+def _inside(directory: str, reported: str, fallback: str) -> str:
+    """The scratch-relative path of a file the compiler names, or `fallback`."""
+    path = Path(reported)
+    if not path.is_absolute():
+        path = Path(directory, reported)
+    try:
+        return path.resolve().relative_to(Path(directory).resolve()).as_posix()
+    except ValueError:
+        return fallback
+
+
+def _died(target: str, stderr: str) -> CompileResult:
+    detail = stderr.strip().splitlines()[-1] if stderr.strip() else "no output"
+    message = f"the schema compiler stopped unexpectedly ({detail})"
+    return CompileResult(False, (CompileError(target, 0, None, None, message),))
+
+
+def _with_real_paths(result: CompileResult, common: str) -> CompileResult:
+    if not result.errors:
+        return result
+    errors = tuple(
+        CompileError(_join(common, e.file), e.line, e.column, e.end_column, e.message)
+        for e in result.errors
+    )
+    return CompileResult(result.ok, errors, result.structure)
+
+
+def _common_folder(paths: Iterable[str]) -> str:
+    folders = {str(PurePosixPath(p).parent) for p in paths}
+    if len(folders) == 1:
+        return folders.pop()
+    return os.path.commonpath(list(folders)) if folders else ""
+
+
+def _relative(path: str, common: str) -> str:
+    return str(PurePosixPath(path).relative_to(common)) if common else path
+
+
+def _join(common: str, relative: str) -> str:
+    if relative.startswith(common + "/") or not common:
+        return relative
+    return f"{common}/{relative}"

@@ -1,0 +1,69 @@
+"""What every command shares: exit codes, the root, dates, output streams."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from ssmd.resolve import parse_date, today
+from ssmd.workspace import RootNotFound, Workspace, find_root
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    """Errors found (or warnings with --strict), or a write refused."""
+    USAGE = 2
+
+
+class State:
+    """Global options, kept on the Typer context."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root_option = root
+
+    def root(self) -> Path:
+        try:
+            return find_root(self.root_option)
+        except RootNotFound as error:
+            fail(str(error), ExitCode.USAGE)
+
+    def workspace(self) -> Workspace:
+        return Workspace.load(self.root())
+
+
+def state(ctx: typer.Context) -> State:
+    found = ctx.find_root().obj
+    assert isinstance(found, State)
+    return found
+
+
+def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
+    """Print an error sentence to stderr and exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def as_of_date(value: str | None) -> dt.date:
+    if value is None:
+        return today()
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Date to resolve versions on, YYYY-MM-DD (default: today, UTC)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
+
+
+def echo_json(text: str) -> None:
+    sys.stdout.write(text + "\n")

@@ -1,0 +1,111 @@
+"""`ssmd schema ...`: show, list and verify schemas."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from ssmd.cli.common import AsOf, ExitCode, Json, as_of_date, echo_json, fail, state
+from ssmd.cli.render import render_schema, table
+from ssmd.document import Kind
+from ssmd.resolve import SchemaRef
+from ssmd.schema_text import version_text
+from ssmd.views import hash_state, resolve_schema_ref, schema_view
+
+app = typer.Typer(help="Cap'n Proto schemas and their versions.", no_args_is_help=True)
+
+IncludeDrafts = Annotated[
+    bool, typer.Option("--include-drafts", help="Let drafts resolve, to preview a promotion.")
+]
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="NAME[:VERSION]")],
+    as_of: AsOf = None,
+    include_drafts: IncludeDrafts = False,
+    as_json: Json = False,
+) -> None:
+    """Show a schema's metadata and the .capnp text of one version.
+
+    NAME alone shows the version in effect on the date; NAME:VERSION that version.
+    Example: ssmd schema show trade:v1
+    """
+    workspace = state(ctx).workspace()
+    try:
+        ref = SchemaRef.parse(reference)
+    except ValueError as error:
+        fail(str(error), ExitCode.USAGE)
+    schema = workspace.schema(ref.name)
+    if schema is None:
+        fail(f"no schema named '{ref.name}' (schemas: {', '.join(workspace.names(Kind.SCHEMA))})")
+    date = as_of_date(as_of)
+    view = schema_view(workspace, schema, date, include_drafts)
+    version = resolve_schema_ref(workspace, ref, date, include_drafts)
+    if version is None:
+        what = f"version {ref.version}" if ref.pinned else f"version in effect on {date}"
+        fail(f"schema {ref.name} has no {what}")
+    text = version_text(workspace, schema, version)
+    if as_json:
+        payload = json.loads(view.model_dump_json())
+        payload["shown_version"] = version.version
+        payload["text"] = text.text
+        payload["text_source"] = text.source
+        echo_json(json.dumps(payload, indent=2))
+        return
+    typer.echo(render_schema(view))
+    typer.echo(f"\n--- {schema.name}:{version.version} ({text.source}) ---")
+    typer.echo(text.text if text.text is not None else f"({text.problem})")
+
+
+@app.command("list")
+def list_schemas(ctx: typer.Context, as_json: Json = False) -> None:
+    """List schemas with their versions and statuses.
+
+    Example: ssmd schema list --json
+    """
+    workspace = state(ctx).workspace()
+    schemas = [s for n in workspace.names(Kind.SCHEMA) if (s := workspace.schema(n)) is not None]
+    if as_json:
+        echo_json(json.dumps([s.model_dump(mode="json") for s in schemas], indent=2))
+        return
+    rows = [
+        [
+            s.name,
+            s.schema_file,
+            ", ".join(f"{v.version} ({v.status.value})" for v in s.versions),
+        ]
+        for s in schemas
+    ]
+    typer.echo(table(["NAME", "FILE", "VERSIONS"], rows))
+
+
+@app.command("hash")
+def hash_command(ctx: typer.Context, name: str) -> None:
+    """Compute each version's file hash and compare it with the recorded one; exit 1 on mismatch.
+
+    Example: ssmd schema hash trade
+    """
+    workspace = state(ctx).workspace()
+    schema = workspace.schema(name)
+    if schema is None:
+        fail(f"no schema named '{name}'")
+    mismatch = False
+    rows = []
+    for version in schema.versions:
+        file = version.schema_file or schema.schema_file
+        state_text = hash_state(workspace, schema, version)
+        mismatch |= state_text in ("differs", "file missing", "file outside exchanges/schemas")
+        actual = workspace.file_hash(f"exchanges/schemas/{file}") or "-"
+        rows.append([version.version, file, version.hash, actual, state_text])
+    typer.echo(table(["VERSION", "FILE", "RECORDED", "FILE HASH", "STATE"], rows))
+    if mismatch:
+        typer.echo(
+            "\nA recorded hash differs from its file: if the change is intended, record the new "
+            "hash (the language server's quick fix, or edit the YAML); otherwise restore the file.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.FINDINGS))

@@ -1,0 +1,302 @@
+"""One registry file: its text, its model (when it has one) and where every value sits.
+
+`load_document` takes text, not a path to read, so an editor's unsaved buffer
+is loaded exactly like a file on disk. It never raises: every problem with
+the text becomes a `LoadProblem` (SSMD001-005) with a span.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from ssmd.models import Environment, Feed, Schema
+from ssmd.span import Span
+from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
+
+REGISTRY_DIR = "exchanges"
+
+
+class Kind(StrEnum):
+    FEED = "feed"
+    SCHEMA = "schema"
+    ENVIRONMENT = "environment"
+    CAPNP = "capnp"
+
+    @property
+    def folder(self) -> str:
+        return {"feed": "feeds", "environment": "environments"}.get(self.value, "schemas")
+
+
+MODEL_OF_KIND: dict[Kind, type[BaseModel]] = {
+    Kind.FEED: Feed,
+    Kind.SCHEMA: Schema,
+    Kind.ENVIRONMENT: Environment,
+}
+Model = Feed | Schema | Environment
+
+
+def kind_of(path: str) -> Kind | None:
+    """The kind of a root-relative posix path, or None when it is not a registry file."""
+    parts = PurePosixPath(path).parts
+    if len(parts) != 3 or parts[0] != REGISTRY_DIR:
+        return None
+    folder, filename = parts[1], parts[2]
+    if folder == "schemas" and filename.endswith(".capnp"):
+        return Kind.CAPNP
+    if not filename.endswith(".yaml"):
+        return None
+    return {"feeds": Kind.FEED, "schemas": Kind.SCHEMA, "environments": Kind.ENVIRONMENT}.get(
+        folder
+    )
+
+
+def registry_path(kind: Kind, name: str) -> str:
+    """Where the file of `name` of this kind lives, root-relative."""
+    return f"{REGISTRY_DIR}/{kind.folder}/{name}.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    code: str
+    message: str
+    span: Span
+    replacement: str | None = None
+    """A suggested replacement for the text at `span` (a typo'd key's likely spelling)."""
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded registry file. `model` is None when the file is too broken to use."""
+
+    path: str
+    kind: Kind
+    text: str
+    model: Model | None = None
+    declared_name: str | None = None
+    source_map: SourceMap = field(default_factory=SourceMap)
+    problems: list[LoadProblem] = field(default_factory=list)
+    dropped: dict[ModelPath, list[int]] = field(default_factory=dict)
+    """For lists the loader had to thin out: model index -> source index."""
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.path).stem
+
+    def source_path(self, path: ModelPath) -> ModelPath:
+        """Translate a model path into a source path (they differ after dropped list items)."""
+        if not self.dropped:
+            return path
+        result: list[str | int] = []
+        for element in path:
+            kept = self.dropped.get(tuple(result))
+            if kept is not None and isinstance(element, int) and element < len(kept):
+                element = kept[element]
+            result.append(element)
+        return tuple(result)
+
+    def span(self, path: ModelPath = (), part: str = "value") -> Span:
+        """Where to point for `path`: its first line only (a block value spans many)."""
+        span = self.full_span(path, part)
+        if span.end.line == span.start.line:
+            return span
+        line_end = self.text.find("\n", self._offset(span.start.line))
+        line_end = len(self.text) if line_end < 0 else line_end
+        end_character = line_end - self._offset(span.start.line)
+        end_character = max(end_character, span.start.character)
+        return Span.of(span.start.line, span.start.character, span.start.line, end_character)
+
+    def full_span(self, path: ModelPath = (), part: str = "value") -> Span:
+        """The whole extent of `path`'s key or value (outline, selection ranges)."""
+        return self.source_map.span(self.source_path(path), part)
+
+    def _offset(self, line: int) -> int:
+        offset = 0
+        for _ in range(line):
+            next_newline = self.text.find("\n", offset)
+            if next_newline < 0:
+                return len(self.text)
+            offset = next_newline + 1
+        return offset
+
+
+def load_document(path: str, text: str) -> Document:
+    """Load one registry file from its text; `path` is root-relative posix."""
+    kind = kind_of(path)
+    if kind is None:
+        raise ValueError(f"{path} is not a registry file")
+    if kind is Kind.CAPNP:
+        return Document(path, kind, text)
+    parsed = parse_yaml(text)
+    doc = Document(path, kind, text, source_map=parsed.source_map)
+    doc.problems.extend(LoadProblem(p.code, p.message, p.span) for p in parsed.problems)
+    if parsed.data is None and not parsed.problems:
+        doc.problems.append(
+            LoadProblem(
+                "SSMD004", f"the file is empty: a {kind} needs at least `name`", Span.point(0)
+            )
+        )
+        return doc
+    if parsed.data is None:
+        return doc
+    if not isinstance(parsed.data, dict):
+        doc.problems.append(
+            LoadProblem(
+                "SSMD005", f"a {kind} file must be a mapping of keys to values", doc.span(())
+            )
+        )
+        return doc
+    name = parsed.data.get("name")
+    doc.declared_name = name if isinstance(name, str) else None
+    _validate(doc, MODEL_OF_KIND[kind], parsed.data)
+    return doc
+
+
+_MAX_REPAIR_ROUNDS = 8
+
+
+def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) -> None:
+    """Validate; report the first round's errors, then drop what is broken and keep the rest.
+
+    Keeping a partial model (a feed with its one bad version left out) lets
+    cross-file rules still see the feed, so one typo does not cascade.
+    """
+    kept: dict[ModelPath, list[int]] = {}
+    for round_number in range(_MAX_REPAIR_ROUNDS):
+        try:
+            doc.model = typing.cast(Model, model_type.model_validate(data))
+            doc.dropped = kept
+            return
+        except ValidationError as error:
+            errors = error.errors(include_url=False)
+        if round_number == 0:
+            doc.problems.extend(_problem(doc, model_type, e) for e in errors)
+        targets = set()
+        for e in errors:
+            loc = tuple(e["loc"])
+            target = loc[:-1] if e["type"] == "missing" else loc
+            if not target:
+                return
+            targets.add(target)
+        for target in sorted(targets, key=_path_sort_key, reverse=True):
+            _delete(data, target, kept)
+    doc.dropped = kept
+
+
+def _path_sort_key(path: ModelPath) -> tuple[tuple[int, int, str], ...]:
+    return tuple((1, e, "") if isinstance(e, int) else (0, 0, e) for e in path)
+
+
+def _delete(data: Any, path: ModelPath, kept: dict[ModelPath, list[int]]) -> None:
+    parent = data
+    for element in path[:-1]:
+        try:
+            parent = parent[element]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = path[-1]
+    if isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        container = path[:-1]
+        indices = kept.setdefault(container, list(range(len(parent))))
+        del parent[last]
+        del indices[last]
+    elif isinstance(parent, dict) and last in parent:
+        del parent[last]
+
+
+def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProblem:
+    loc: ModelPath = tuple(error["loc"])
+    kind = error["type"]
+    key = loc[-1] if loc else doc.kind.value
+    where = _describe(loc[:-1])
+    if kind == "extra_forbidden":
+        allowed = sorted(allowed_keys(model_type, loc[:-1]))
+        message = f"unknown key '{key}'{where}"
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        else:
+            message += f"; allowed keys: {', '.join(allowed)}"
+        replacement = close[0] if close else None
+        return LoadProblem("SSMD003", message, doc.span(loc, part="key"), replacement)
+    if kind == "missing":
+        return LoadProblem(
+            "SSMD004",
+            f"required key '{key}' is missing{where}; add it",
+            doc.span(loc[:-1], part="key") if loc[:-1] else Span.point(0),
+        )
+    detail = str(error["msg"])
+    if kind == "too_short" and loc and loc[-1] == "versions":
+        detail = "at least one version is required"
+    return LoadProblem("SSMD005", f"invalid value for '{key}'{where}: {detail}", doc.span(loc))
+
+
+def _describe(parent: ModelPath) -> str:
+    if not parent:
+        return ""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parent).lstrip(".")
+    return f" in {text}"
+
+
+def allowed_keys(model_type: type[BaseModel], path: ModelPath) -> set[str]:
+    """The keys a mapping at `path` may hold (for suggestions and completion)."""
+    target = model_at(model_type, path)
+    if target is None:
+        return set()
+    return {info.alias or name for name, info in target.model_fields.items()}
+
+
+def model_at(model_type: type[BaseModel], path: ModelPath) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `path`, following lists and dicts."""
+    current: Any = model_type
+    for element in path:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(element, str):
+                return None
+            info = field_info(current, element)
+            if info is None:
+                return None
+            current = info.annotation
+        else:
+            origin = typing.get_origin(current)
+            args = typing.get_args(current)
+            if origin is list and args:
+                current = args[0]
+            elif origin is dict and len(args) == 2:
+                current = args[1]
+            else:
+                return None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def field_info(model_type: type[BaseModel], key: str) -> Any:
+    for name, info in model_type.model_fields.items():
+        if (info.alias or name) == key:
+            return info
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Optional[X] -> X; Annotated[X, ...] -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation

@@ -1,0 +1,90 @@
+"""Temporal resolution (SPEC section 5): which version is in effect on a date.
+
+One function, `resolve_as_of`, answers it for feeds and schemas alike; every
+command, rule and hover goes through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from ssmd.models import SCHEMA_REF_PATTERN, SchemaStatus, SchemaVersion
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def effective_from(self) -> dt.date: ...
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def resolve_as_of(
+    versions: Iterable[V], as_of: dt.date, eligible: Callable[[V], bool] = lambda _: True
+) -> V | None:
+    """The eligible version with the greatest `effective_from <= as_of`, or None before the first.
+
+    Ties on `effective_from` are a rule violation (SSMD102); should they occur
+    anyway the later-listed version wins, deterministically.
+    """
+    best: V | None = None
+    for version in versions:
+        if version.effective_from > as_of or not eligible(version):
+            continue
+        if best is None or version.effective_from >= best.effective_from:
+            best = version
+    return best
+
+
+def resolvable_schema_version(include_drafts: bool = False) -> Callable[[SchemaVersion], bool]:
+    """Unpinned schema references resolve among active and deprecated versions only."""
+    if include_drafts:
+        return lambda _: True
+    return lambda version: version.status is not SchemaStatus.DRAFT
+
+
+def in_date_order(versions: Iterable[V]) -> list[V]:
+    return sorted(versions, key=lambda v: v.effective_from)
+
+
+def today() -> dt.date:
+    """Today in UTC: the default as-of date everywhere."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse YYYY-MM-DD or raise ValueError with a sentence for the user."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2025-12-01") from None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaRef:
+    """`name` (resolved as of a date) or `name:version` (pinned)."""
+
+    name: str
+    version: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SchemaRef:
+        match = SCHEMA_REF_PATTERN.match(text)
+        if match is None:
+            raise ValueError(
+                f"'{text}' is not a schema reference: write NAME or NAME:VERSION, e.g. trade:v1"
+            )
+        return cls(match["name"], match["version"])
+
+    @property
+    def pinned(self) -> bool:
+        return self.version is not None
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.version}" if self.version else self.name

@@ -1,0 +1,8 @@
+"""Every validation rule of SPEC section 6, one small function each, in one registry."""
+
+# Importing the rule modules registers their rules.
+from ssmd.rules import environments, feeds, files, schemas  # noqa: F401
+from ssmd.rules.context import Context
+from ssmd.rules.registry import RULES, Edit, Finding, Fix, Rule, Severity, rule
+
+__all__ = ["RULES", "Context", "Edit", "Finding", "Fix", "Rule", "Severity", "rule"]

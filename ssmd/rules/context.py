@@ -1,0 +1,29 @@
+"""What a rule may ask about the rest of the workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ssmd.capnp.compiler import CompileResult
+from ssmd.models import Feed, FeedVersion, Schema, SchemaVersion
+from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
+from ssmd.workspace import Workspace
+
+
+@dataclass(slots=True)
+class Context:
+    workspace: Workspace
+    as_of: dt.date
+
+    def feed_version(self, feed: Feed) -> FeedVersion | None:
+        return resolve_as_of(feed.versions, self.as_of)
+
+    def schema_version(self, schema: Schema, ref: SchemaRef) -> SchemaVersion | None:
+        """A pinned ref's version by id; an unpinned one as of the date (drafts never)."""
+        if ref.pinned:
+            return next((v for v in schema.versions if v.version == ref.version), None)
+        return resolve_as_of(schema.versions, self.as_of, resolvable_schema_version())
+
+    def compiled(self, path: str) -> CompileResult | None:
+        return self.workspace.compiled([path]).get(path)

@@ -1,0 +1,94 @@
+"""The rule registry: each rule is one small function registered once with its code.
+
+A rule yields `Finding`s that name a model path (or, for `.capnp` text, a
+span); the engine turns paths into positions. A rule never computes a line.
+The rule's docstring is its user documentation (docs/rules.md is built from it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from ssmd.document import Kind
+from ssmd.span import Span
+from ssmd.yamlsource import ModelPath
+
+if TYPE_CHECKING:
+    from ssmd.document import Document
+    from ssmd.rules.context import Context
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the value (or key) at `path`, or an explicit `span`, with `new_text`.
+
+    `file` defaults to the document the finding is in.
+    """
+
+    new_text: str
+    path: ModelPath = ()
+    part: str = "value"
+    span: Span | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    message: str
+    path: ModelPath = ()
+    part: str = "value"
+    span: Span | None = None
+    """Explicit position, for findings in text without a model (`.capnp`)."""
+    fix: Fix | None = None
+
+
+Check = Callable[["Document", "Context"], Iterator[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    kinds: frozenset[Kind]
+    check: Check
+
+    @property
+    def summary(self) -> str:
+        return (self.check.__doc__ or "").strip().splitlines()[0]
+
+    @property
+    def documentation(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+
+RULES: dict[str, Rule] = {}
+_REGISTERED: list[str] = []
+"""Every registration, duplicates included: the registry test reads it."""
+
+
+def rule(code: str, name: str, severity: Severity, *kinds: Kind) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        _REGISTERED.append(code)
+        RULES[code] = Rule(code, name, severity, frozenset(kinds), check)
+        return check
+
+    return register
+
+
+def registrations() -> list[str]:
+    return list(_REGISTERED)

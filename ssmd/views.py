@@ -1,0 +1,190 @@
+"""Resolved views of registry entries: what is in effect on a date, and who uses what.
+
+The CLI's `show` commands render these, `--json` dumps them, and the
+language server's hovers are built from them: one answer to "what is in
+effect", wherever it is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from pydantic import BaseModel
+
+from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
+from ssmd.resolve import SchemaRef, in_date_order, resolvable_schema_version, resolve_as_of
+from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+
+
+class VersionPeriod(BaseModel):
+    version: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    """Last day in effect (the day before the next version), None while open-ended."""
+    status: str | None = None
+    in_effect: bool = False
+
+
+class FeedView(BaseModel):
+    feed: Feed
+    as_of: dt.date
+    in_effect: FeedVersion | None
+    timeline: list[VersionPeriod]
+    used_by: list[str]
+
+
+class SchemaVersionView(BaseModel):
+    version: SchemaVersion
+    file: str
+    hash_state: str
+    """`matches`, `differs`, `file missing`, or `older` (covered by git history)."""
+
+
+class SchemaView(BaseModel):
+    schema_: Schema
+    as_of: dt.date
+    in_effect: SchemaVersion | None
+    versions: list[SchemaVersionView]
+    timeline: list[VersionPeriod]
+    used_by: list[str]
+
+
+class KeyVariable(BaseModel):
+    key: str
+    field: str
+    variable: str
+    required: bool
+    is_set: bool
+
+
+class EnvironmentView(BaseModel):
+    environment: Environment
+    as_of: dt.date
+    feed_version: FeedVersion | None
+    schema_version: SchemaVersion | None
+    schema_resolved: str | None
+    """`name:version` the schema reference resolves to on the date."""
+    variables: list[KeyVariable]
+
+
+def timeline(
+    versions: list[FeedVersion] | list[SchemaVersion],
+    in_effect: FeedVersion | SchemaVersion | None,
+) -> list[VersionPeriod]:
+    ordered = in_date_order(versions)
+    periods = []
+    for index, version in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        until = following.effective_from - dt.timedelta(days=1) if following else None
+        status = version.status.value if isinstance(version, SchemaVersion) else None
+        periods.append(
+            VersionPeriod(
+                version=version.version,
+                effective_from=version.effective_from,
+                effective_until=until,
+                status=status,
+                in_effect=version is in_effect,
+            )
+        )
+    return periods
+
+
+def feed_view(workspace: Workspace, feed: Feed, as_of: dt.date) -> FeedView:
+    current = resolve_as_of(feed.versions, as_of)
+    return FeedView(
+        feed=feed,
+        as_of=as_of,
+        in_effect=current,
+        timeline=timeline(feed.versions, current),
+        used_by=[_stem(p) for p in workspace.environments_using_feed(feed.name)],
+    )
+
+
+def hash_state(workspace: Workspace, schema: Schema, version: SchemaVersion) -> str:
+    file = version.schema_file or schema.schema_file
+    if escapes_schemas_dir(file):
+        return "file outside exchanges/schemas"
+    path = schema_file_path(file)
+    actual = workspace.file_hash(path)
+    if actual is None:
+        return "file missing"
+    if version.hash == actual:
+        return "matches"
+    sharing = [v for v in schema.versions if (v.schema_file or schema.schema_file) == file]
+    newest = max(sharing, key=lambda v: v.effective_from)
+    return "differs" if version is newest else "older"
+
+
+def schema_view(
+    workspace: Workspace, schema: Schema, as_of: dt.date, include_drafts: bool = False
+) -> SchemaView:
+    current = resolve_as_of(schema.versions, as_of, resolvable_schema_version(include_drafts))
+    return SchemaView(
+        schema_=schema,
+        as_of=as_of,
+        in_effect=current,
+        versions=[
+            SchemaVersionView(
+                version=v,
+                file=v.schema_file or schema.schema_file,
+                hash_state=hash_state(workspace, schema, v),
+            )
+            for v in in_date_order(schema.versions)
+        ],
+        timeline=timeline(schema.versions, current),
+        used_by=[_stem(p) for p in workspace.environments_using_schema(schema.name)],
+    )
+
+
+def resolve_schema_ref(
+    workspace: Workspace, ref: SchemaRef, as_of: dt.date, include_drafts: bool = False
+) -> SchemaVersion | None:
+    """The schema version a reference means on a date (pinned: by id, whatever its status)."""
+    schema = workspace.schema(ref.name)
+    if schema is None:
+        return None
+    if ref.pinned:
+        return next((v for v in schema.versions if v.version == ref.version), None)
+    return resolve_as_of(schema.versions, as_of, resolvable_schema_version(include_drafts))
+
+
+def key_variables(environment: Environment) -> list[KeyVariable]:
+    """The environment variables each key reads (`source: env`), and whether each is set.
+
+    Never the values: secrets are not printed anywhere.
+    """
+    variables = []
+    for key_name, key in environment.keys.items():
+        for field in key.fields:
+            variable = f"{key_name}_{field}".upper().replace("-", "_")
+            variables.append(
+                KeyVariable(
+                    key=key_name,
+                    field=field,
+                    variable=variable,
+                    required=key.required,
+                    is_set=bool(os.environ.get(variable)),
+                )
+            )
+    return variables
+
+
+def environment_view(
+    workspace: Workspace, environment: Environment, as_of: dt.date
+) -> EnvironmentView:
+    feed = workspace.feed(environment.feed)
+    ref = SchemaRef.parse(environment.schema_ref)
+    version = resolve_schema_ref(workspace, ref, as_of)
+    return EnvironmentView(
+        environment=environment,
+        as_of=as_of,
+        feed_version=resolve_as_of(feed.versions, as_of) if feed else None,
+        schema_version=version,
+        schema_resolved=f"{ref.name}:{version.version}" if version else None,
+        variables=key_variables(environment),
+    )
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".yaml")

@@ -1,0 +1,293 @@
+"""All registry files under a root, indexed both ways, updatable one file at a time.
+
+The language server keeps one `Workspace` and calls `set_text` / `remove` on
+every edit; each returns the paths whose diagnostics may have changed (the
+file and exactly the files that depend on it), so only those are re-checked.
+The CLI builds one with `Workspace.load(root)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+
+from ssmd.capnp.compiler import CapnpCompiler, CompileResult
+from ssmd.capnp.imports import find_cycles, scan_imports
+from ssmd.document import REGISTRY_DIR, Document, Kind, kind_of, load_document
+from ssmd.models import Environment, Feed, Schema
+from ssmd.resolve import SchemaRef
+
+SCHEMAS_DIR = f"{REGISTRY_DIR}/schemas"
+
+
+class RootNotFound(Exception):
+    pass
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """`--root`, else `SSMD_ROOT`, else the nearest folder upwards holding `exchanges/`."""
+    chosen = explicit or os.environ.get("SSMD_ROOT")
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        if not (root / REGISTRY_DIR).is_dir():
+            raise RootNotFound(
+                f"{root} has no {REGISTRY_DIR}/ folder; point --root at the folder that holds it"
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / REGISTRY_DIR).is_dir():
+            return folder
+    raise RootNotFound(
+        f"no {REGISTRY_DIR}/ folder in {here} or above it; run inside a registry, "
+        "or pass --root or set SSMD_ROOT"
+    )
+
+
+def schema_file_path(schema_file: str) -> str:
+    """Root-relative path of a `schema_file` value (it is relative to exchanges/schemas/)."""
+    return str(PurePosixPath(SCHEMAS_DIR, schema_file))
+
+
+def escapes_schemas_dir(schema_file: str) -> bool:
+    """True when `schema_file` would leave exchanges/schemas/ (absolute, `..`, drive)."""
+    path = PurePosixPath(schema_file.replace("\\", "/"))
+    if path.is_absolute() or ":" in schema_file:
+        return True
+    depth = 0
+    for part in path.parts:
+        depth += -1 if part == ".." else (0 if part == "." else 1)
+        if depth < 0:
+            return True
+    return False
+
+
+def read_text(path: Path) -> str:
+    """File text for the loader; undecodable bytes become U+FFFD (the loader then reports)."""
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+class Workspace:
+    """The registry under `root`: documents by path, names and references indexed."""
+
+    def __init__(self, root: Path, compiler: CapnpCompiler | None = None) -> None:
+        self.root = root
+        self.documents: dict[str, Document] = {}
+        self.capnp_bytes: dict[str, bytes] = {}
+        self.compiler = compiler or CapnpCompiler()
+        self._compiled: dict[str, CompileResult] = {}
+        self._by_name: dict[Kind, dict[str, set[str]]] = {k: defaultdict(set) for k in Kind}
+        self._envs_by_feed: dict[str, set[str]] = defaultdict(set)
+        self._envs_by_schema: dict[str, set[str]] = defaultdict(set)
+        self._schemas_by_file: dict[str, set[str]] = defaultdict(set)
+        self._importers: dict[str, set[str]] = defaultdict(set)
+        self._cyclic: set[str] | None = None
+
+    # -- building -----------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        root: Path,
+        overlays: Mapping[str, str] | None = None,
+        compiler: CapnpCompiler | None = None,
+    ) -> Workspace:
+        """Every registry file under `root`, with `overlays` (path -> unsaved text) laid over."""
+        workspace = cls(root, compiler)
+        for path in discover(root):
+            if overlays and path in overlays:
+                continue
+            file = root / path
+            if kind_of(path) is Kind.CAPNP:
+                workspace._set_capnp(path, file.read_bytes())
+            else:
+                workspace._set_document(load_document(path, read_text(file)))
+        for path, text in (overlays or {}).items():
+            if kind_of(path) is not None:
+                workspace.set_text(path, text)
+        return workspace
+
+    def set_text(self, path: str, text: str) -> set[str]:
+        """Replace one file's content; returns the paths whose findings may change."""
+        affected = self.dependents(path)
+        if kind_of(path) is Kind.CAPNP:
+            self._set_capnp(path, text.encode("utf-8"))
+        else:
+            self._set_document(load_document(path, text))
+        return affected | self.dependents(path)
+
+    def set_bytes(self, path: str, content: bytes) -> set[str]:
+        """Like `set_text` for a file read from disk (a `.capnp` keeps its exact bytes)."""
+        if kind_of(path) is Kind.CAPNP:
+            affected = self.dependents(path)
+            self._set_capnp(path, content)
+            return affected | self.dependents(path)
+        return self.set_text(path, content.decode("utf-8", "replace"))
+
+    def remove(self, path: str) -> set[str]:
+        affected = self.dependents(path)
+        self._unindex(path)
+        self.documents.pop(path, None)
+        self.capnp_bytes.pop(path, None)
+        self._compiled.pop(path, None)
+        self._cyclic = None
+        affected.discard(path)
+        return affected | {path} | self.dependents(path)
+
+    def _set_document(self, document: Document) -> None:
+        self._unindex(document.path)
+        self.documents[document.path] = document
+        self._index(document)
+
+    def _set_capnp(self, path: str, content: bytes) -> None:
+        self._unindex(path)
+        self.capnp_bytes[path] = content
+        text = content.decode("utf-8", "replace")
+        self.documents[path] = Document(path, Kind.CAPNP, text)
+        self._compiled.clear()  # importers may change too; the compiler's cache keeps it cheap
+        self._cyclic = None
+        self._index(self.documents[path])
+
+    def _index(self, document: Document) -> None:
+        path = document.path
+        if document.kind is Kind.CAPNP:
+            for imported in scan_imports(document.text):
+                target = imported.resolve(path)
+                if target is not None:
+                    self._importers[target].add(path)
+            return
+        name = document.declared_name
+        if name is not None:
+            self._by_name[document.kind][name].add(path)
+        model = document.model
+        if isinstance(model, Environment):
+            self._envs_by_feed[model.feed].add(path)
+            self._envs_by_schema[SchemaRef.parse(model.schema_ref).name].add(path)
+        elif isinstance(model, Schema):
+            for file in self.schema_files(model):
+                self._schemas_by_file[file].add(path)
+
+    def _unindex(self, path: str) -> None:
+        for index in (
+            *self._by_name.values(),
+            self._envs_by_feed,
+            self._envs_by_schema,
+            self._schemas_by_file,
+            self._importers,
+        ):
+            for paths in index.values():
+                paths.discard(path)
+
+    # -- questions ----------------------------------------------------------------
+
+    def dependents(self, path: str) -> set[str]:
+        """`path` and the files whose findings depend on it."""
+        result = {path}
+        document = self.documents.get(path)
+        if document is None:
+            return result
+        if document.kind is Kind.CAPNP:
+            pending = [path]
+            while pending:  # a changed import changes every file that imports it, transitively
+                current = pending.pop()
+                result.add(current)
+                result |= self._schemas_by_file.get(current, set())
+                pending.extend(self._importers.get(current, set()) - result)
+            return result
+        name = document.declared_name
+        if name is not None:
+            result |= self._by_name[document.kind].get(name, set())
+            if document.kind is Kind.FEED:
+                result |= self._envs_by_feed.get(name, set())
+            elif document.kind is Kind.SCHEMA:
+                result |= self._envs_by_schema.get(name, set())
+        return result
+
+    def of_kind(self, kind: Kind) -> Iterator[Document]:
+        for path in sorted(self.documents):
+            document = self.documents[path]
+            if document.kind is kind:
+                yield document
+
+    def paths_named(self, kind: Kind, name: str) -> set[str]:
+        return set(self._by_name[kind].get(name, set()))
+
+    def named(self, kind: Kind, name: str) -> Document | None:
+        """The document defining `name`: the one at the canonical path if several claim it."""
+        paths = self._by_name[kind].get(name)
+        if not paths:
+            return None
+        canonical = f"{REGISTRY_DIR}/{kind.folder}/{name}.yaml"
+        return self.documents[canonical if canonical in paths else min(paths)]
+
+    def feed(self, name: str) -> Feed | None:
+        document = self.named(Kind.FEED, name)
+        return document.model if document and isinstance(document.model, Feed) else None
+
+    def schema(self, name: str) -> Schema | None:
+        document = self.named(Kind.SCHEMA, name)
+        return document.model if document and isinstance(document.model, Schema) else None
+
+    def environment(self, name: str) -> Environment | None:
+        document = self.named(Kind.ENVIRONMENT, name)
+        return document.model if document and isinstance(document.model, Environment) else None
+
+    def names(self, kind: Kind) -> list[str]:
+        return sorted(name for name, paths in self._by_name[kind].items() if paths)
+
+    def environments_using_feed(self, feed: str) -> list[str]:
+        return sorted(self._envs_by_feed.get(feed, set()))
+
+    def environments_using_schema(self, schema: str) -> list[str]:
+        return sorted(self._envs_by_schema.get(schema, set()))
+
+    @staticmethod
+    def schema_files(schema: Schema) -> set[str]:
+        files = {schema.schema_file, *(v.schema_file for v in schema.versions if v.schema_file)}
+        return {schema_file_path(f) for f in files if not escapes_schemas_dir(f)}
+
+    def file_hash(self, path: str) -> str | None:
+        """`sha256:<hex>` of a `.capnp` file's bytes as the workspace has them, or None."""
+        content = self.capnp_bytes.get(path)
+        if content is None:
+            return None
+        return "sha256:" + hashlib.sha256(content).hexdigest()
+
+    def cyclic_files(self) -> set[str]:
+        if self._cyclic is None:
+            graph = {
+                path: [
+                    t
+                    for i in scan_imports(self.documents[path].text)
+                    if (t := i.resolve(path)) is not None
+                ]
+                for path in self.capnp_bytes
+            }
+            self._cyclic = find_cycles(graph)
+        return self._cyclic
+
+    def compiled(self, paths: Iterable[str]) -> dict[str, CompileResult]:
+        """Compile results for `.capnp` files (files on an import cycle are not compiled)."""
+        wanted = [p for p in paths if p in self.capnp_bytes and p not in self.cyclic_files()]
+        todo = [p for p in wanted if p not in self._compiled]
+        if todo:
+            self._compiled.update(self.compiler.compile(self.capnp_bytes, todo))
+        return {p: self._compiled[p] for p in wanted}
+
+
+def discover(root: Path) -> list[str]:
+    """Root-relative paths of every registry file under `root`, sorted."""
+    found: list[str] = []
+    base = root / REGISTRY_DIR
+    for folder in ("feeds", "schemas", "environments"):
+        directory = base / folder
+        if not directory.is_dir():
+            continue
+        for entry in sorted(directory.iterdir()):
+            path = f"{REGISTRY_DIR}/{folder}/{entry.name}"
+            if entry.is_file() and kind_of(path) is not None:
+                found.append(path)
+    return found

@@ -1,0 +1,195 @@
+"""YAML text -> plain data plus a source map, fast and safe.
+
+Why libyaml `compose` and not ruamel: indexing a workspace of thousands of
+files must be quick (NOTES.md: compose with CSafeLoader is ~30x faster than a
+ruamel round-trip load) and we need every key's and value's position, which
+nodes carry. ruamel stays for the write side, where comments matter.
+
+Safety: we build values from nodes ourselves with the safe scalar
+constructors only, so no tag can construct an arbitrary object; aliases are
+expanded under a node budget (an alias bomb is a diagnostic, not a hang) and
+nesting is bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ssmd.span import Span
+
+try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+ModelPath = tuple[str | int, ...]
+
+MAX_NODES = 200_000
+"""Nodes one document may expand to (aliases included): far above any real registry file."""
+MAX_DEPTH = 64
+"""Nesting deeper than this is not a registry file; refuse it before recursion does."""
+
+_SCALARS = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where one value sits: its key (None for list items and the root) and the value."""
+
+    key: Span | None
+    value: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    """A problem found while reading YAML (SSMD001 syntax, SSMD002 duplicate key)."""
+
+    code: str
+    message: str
+    span: Span
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """Model path -> position of its key and value, e.g. ("versions", 1, "effective_from")."""
+
+    entries: dict[ModelPath, Located] = field(default_factory=dict)
+
+    def get(self, path: ModelPath) -> Located | None:
+        return self.entries.get(path)
+
+    def span(self, path: ModelPath, part: str = "value") -> Span:
+        """The span of `path`, or of its nearest located ancestor.
+
+        `part="key"` prefers the key (a missing child is reported at its parent's key).
+        """
+        for depth in range(len(path), -1, -1):
+            located = self.entries.get(path[:depth])
+            if located is None:
+                continue
+            if part == "key" and located.key is not None:
+                return located.key
+            return located.value
+        return Span.point(0, 0)
+
+    def key_span(self, path: ModelPath) -> Span:
+        return self.span(path, part="key")
+
+
+@dataclass(slots=True)
+class ParsedYaml:
+    data: Any
+    source_map: SourceMap
+    problems: list[SyntaxProblem]
+
+
+def parse_yaml(text: str) -> ParsedYaml:
+    """Parse one YAML document; never raises on any input text."""
+    source_map = SourceMap()
+    problems: list[SyntaxProblem] = []
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
+        problems.append(SyntaxProblem("SSMD001", _syntax_message(error), span))
+        return ParsedYaml(None, source_map, problems)
+    except yaml.YAMLError as error:
+        problems.append(SyntaxProblem("SSMD001", f"YAML syntax error: {error}", Span.point(0)))
+        return ParsedYaml(None, source_map, problems)
+    except RecursionError:
+        message = "YAML nesting is too deep to be a registry file; flatten the document"
+        problems.append(SyntaxProblem("SSMD001", message, Span.point(0)))
+        return ParsedYaml(None, source_map, problems)
+    if node is None:
+        return ParsedYaml(None, source_map, problems)
+    builder = _Builder(source_map, problems)
+    try:
+        data = builder.build(node, (), None, 0)
+    except _TooLarge as error:
+        problems.append(SyntaxProblem("SSMD001", str(error), _span(node)))
+        return ParsedYaml(None, SourceMap(), problems)
+    return ParsedYaml(data, source_map, problems)
+
+
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (error.context, error.problem) if p]
+    detail = "; ".join(parts) if parts else "invalid YAML"
+    return f"YAML syntax error: {detail}"
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span.of(start.line, start.column, end.line, end.column)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem]) -> None:
+        self.entries = source_map.entries
+        self.problems = problems
+        self.budget = MAX_NODES
+
+    def build(self, node: yaml.Node, path: ModelPath, key: Span | None, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge(
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?); "
+                "registry files never need that many"
+            )
+        if depth > MAX_DEPTH:
+            raise _TooLarge(f"values are nested more than {MAX_DEPTH} levels deep; flatten them")
+        self.entries[path] = Located(key, _span(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.build(item, (*path, index), None, depth + 1)
+                for index, item in enumerate(node.value)
+            ]
+        return scalar_value(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: ModelPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Span] = {}
+        for key_node, value_node in node.value:
+            key_span = _span(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = "mapping keys must be plain words; this key is a collection"
+                self.problems.append(SyntaxProblem("SSMD001", message, key_span))
+                continue
+            key = str(key_node.value)
+            if key in first_seen:
+                line = first_seen[key].start.line + 1
+                message = (
+                    f"duplicate key '{key}' (first defined on line {line}); remove one of them"
+                )
+                self.problems.append(SyntaxProblem("SSMD002", message, key_span))
+                continue
+            first_seen[key] = key_span
+            result[key] = self.build(value_node, (*path, key), key_span, depth + 1)
+        return result
+
+
+def scalar_value(node: yaml.Node) -> Any:
+    """The Python value of a scalar node, using only YAML's safe core types."""
+    if node.tag in _PLAIN_TAGS:
+        try:
+            value = _SCALARS.construct_object(node)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            return node.value  # e.g. 2025-13-45: keep the text, the model reports it
+        return value
+    return node.value
