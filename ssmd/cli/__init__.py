@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ssmd import __version__
-from ssmd.cli import env, feed, schema, validate
+from ssmd.cli import data, env, feed, schema, validate
 from ssmd.cli.common import State
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 app.add_typer(feed.app, name="feed")
 app.add_typer(schema.app, name="schema")
 app.add_typer(env.app, name="env")
+app.add_typer(data.app, name="data")
 validate.register(app)
 
 
