@@ -39,6 +39,8 @@ def human_duration(seconds: float) -> str:
 def timestamp(moment: dt.datetime | None) -> str:
     if moment is None:
         return "-"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)  # one zone in a column, whatever each writer used
     spec = "milliseconds" if moment.microsecond else "seconds"
     return moment.isoformat(timespec=spec).replace("+00:00", "Z")
 
