@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ssmd.cli.common import Json, echo_json, fail, state
+from ssmd.cli.common import ExitCode, Json, echo_json, fail, state
 from ssmd.cli.data_render import render_gaps, render_inventory, render_quality
 from ssmd.data.day_report import gaps_report, quality_report
 from ssmd.data.fetch import DEFAULT_WORKERS, Progress
@@ -106,18 +106,20 @@ def inventory(
     Example: ssmd data inventory --feed kalshi --from 2025-12-01 --to 2025-12-28
     """
     first, last = _date(start, "--from"), _date(end, "--to")
-    with _opened(ctx, feed, env, jobs) as opened:
+    try:
         days = len(date_range(first, last))
-        with _progress(days) as progress:
-            report = build_inventory(
-                opened.backend,
-                opened.selection.feed,
-                opened.selection.environment.name,
-                first,
-                last,
-                jobs,
-                progress,
-            )
+    except DataError as error:
+        fail(str(error), ExitCode.USAGE)
+    with _opened(ctx, feed, env, jobs) as opened, _progress(days) as progress:
+        report = build_inventory(
+            opened.backend,
+            opened.selection.feed,
+            opened.selection.environment.name,
+            first,
+            last,
+            jobs,
+            progress,
+        )
     if as_json:
         echo_json(report.model_dump_json(indent=2))
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssmd.data.storage import DataError
-from ssmd.document import Kind
+from ssmd.document import Kind, registry_path
 from ssmd.models import Environment, Feed
 from ssmd.workspace import Workspace
 
@@ -52,7 +52,10 @@ def select_environment(
             f"({', '.join(candidates)}); choose one with --env or {ENV_VARIABLE}"
         )
     environment = workspace.environment(name)
-    document = workspace.named(Kind.ENVIRONMENT, name)
+    # A file too broken to declare its name is still found at its canonical path.
+    document = workspace.named(Kind.ENVIRONMENT, name) or workspace.documents.get(
+        registry_path(Kind.ENVIRONMENT, name)
+    )
     source = "--env" if chosen_by == "--env" else f"{ENV_VARIABLE}={name}"
     if environment is None or document is None:
         known = ", ".join(workspace.names(Kind.ENVIRONMENT)) or "none"

@@ -142,7 +142,8 @@ class S3Store:
 
     def put(self, data_type: str, feed: str, day: dt.date, content: bytes) -> None:
         bucket = self.raw_bucket if data_type == "raw" else self.normalized_bucket
-        key = f"{self.prefix}/{feed}/{day:%Y/%m/%d}/manifest.json"
+        key = f"{feed}/{day:%Y/%m/%d}/manifest.json"
+        key = f"{self.prefix}/{key}" if self.prefix else key
         self.client.put_object(Bucket=bucket, Key=key, Body=content)
 
     def storage_block(self) -> dict[str, Any]:
