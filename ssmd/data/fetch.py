@@ -39,6 +39,8 @@ def fetch_manifests(
 ) -> Reads:
     """Raw and normalized manifests of `feed` for every day, keyed by (data type, day)."""
     tasks = [(data_type, day) for day in days for data_type in DataType]
+    if days:
+        backend.plan(feed, min(days), max(days))
 
     def one(task: tuple[DataType, dt.date]) -> ManifestRead:
         result = read_manifest(backend, task[0], feed, task[1])

@@ -5,11 +5,19 @@ This module is the only importer of boto3 (about 0.3 s to load), and only
 Retries use botocore's standard mode (throttling and transient errors are
 retried with backoff); what is still failing after that becomes one
 `StorageError` sentence, never a traceback.
+
+Before reading a range, one listing per bucket (1000 keys a request) says
+which manifests exist and their ETags: absent days cost no GET, and a
+manifest whose ETag matches the local cache costs none either. Without
+permission to list (s3:ListBucket), every manifest is simply fetched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 import boto3
@@ -22,8 +30,9 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from ssmd.data.cache import ManifestCache
 from ssmd.data.manifest import DataType
-from ssmd.data.storage import StorageError, day_path
+from ssmd.data.storage import MANIFEST_NAME, StorageError, day_path
 from ssmd.models import S3_DEFAULT_NORMALIZED_BUCKET, S3_DEFAULT_RAW_BUCKET, Storage
 
 if TYPE_CHECKING:
@@ -41,17 +50,37 @@ DENIED = {
 }
 
 
+LISTING_MIN_DAYS = 3
+
+
+class ListingDenied(Exception):
+    pass
+
+
 class S3Storage:
     """`s3://<bucket>/[<prefix>/]<feed>/YYYY/MM/DD/manifest.json`, raw and normalized buckets."""
 
-    def __init__(self, storage: Storage, origin: str, max_connections: int = 16) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        origin: str,
+        max_connections: int = 16,
+        cache: ManifestCache | None = None,
+    ) -> None:
         self.origin = origin
+        self.cache = cache
         self.buckets = {
             DataType.RAW: storage.raw_bucket or S3_DEFAULT_RAW_BUCKET,
             DataType.NORMALIZED: storage.normalized_bucket or S3_DEFAULT_NORMALIZED_BUCKET,
         }
         self.prefix = (storage.prefix or "").strip("/")
         self.endpoint_url = storage.endpoint_url
+        self.requests = 0
+        """GET and LIST requests sent (retries not counted), for tests and benchmarks."""
+        self._count_lock = threading.Lock()
+        self._etags: dict[DataType, dict[str, str]] = {}
+        self.page_size = 1000
+        """Keys per listing request (S3's maximum; tests lower it to exercise paging)."""
         config = Config(
             retries={"mode": "standard"},
             max_pool_connections=max_connections,
@@ -78,6 +107,9 @@ class S3Storage:
             text += f" at {self.endpoint_url}"
         return text
 
+    def _feed_prefix(self, feed: str) -> str:
+        return f"{self.prefix}/{feed}/" if self.prefix else f"{feed}/"
+
     def key(self, feed: str, day: dt.date) -> str:
         relative = day_path(feed, day)
         return f"{self.prefix}/{relative}" if self.prefix else relative
@@ -85,16 +117,80 @@ class S3Storage:
     def location(self, data_type: DataType, feed: str, day: dt.date) -> str:
         return f"s3://{self.buckets[data_type]}/{self.key(feed, day)}"
 
+    def plan(self, feed: str, first: dt.date, last: dt.date) -> None:
+        self._etags = {}
+        if (last - first).days + 1 < LISTING_MIN_DAYS:
+            return  # a listing would cost as many requests as it saves
+        for data_type in DataType:
+            with suppress(ListingDenied):  # no s3:ListBucket: one GET per manifest instead
+                self._etags[data_type] = self._list(data_type, feed, first, last)
+
+    def _list(
+        self, data_type: DataType, feed: str, first: dt.date, last: dt.date
+    ) -> dict[str, str]:
+        """Key -> ETag of every manifest of `feed` from `first` to `last`, in key order."""
+        bucket = self.buckets[data_type]
+        base = self._feed_prefix(feed)
+        # Keys sort by date: start just before the first day, stop after the last one.
+        start_after, stop_at = f"{base}{first:%Y/%m/%d}", f"{base}{last:%Y/%m/%d}/\U0010ffff"
+        found: dict[str, str] = {}
+        token: str | None = None
+        while True:
+            with self._translated(data_type, listing=True):
+                self._count()
+                if token is None:
+                    page = self.client.list_objects_v2(
+                        Bucket=bucket, Prefix=base, StartAfter=start_after, MaxKeys=self.page_size
+                    )
+                else:
+                    page = self.client.list_objects_v2(
+                        Bucket=bucket, Prefix=base, ContinuationToken=token, MaxKeys=self.page_size
+                    )
+            for entry in page.get("Contents", []):
+                key = entry["Key"]
+                if key > stop_at:
+                    return found
+                if key.endswith("/" + MANIFEST_NAME):
+                    found[key] = entry.get("ETag", "")
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated") or token is None:
+                return found
+
     def read(self, data_type: DataType, feed: str, day: dt.date) -> bytes | None:
         bucket = self.buckets[data_type]
         key = self.key(feed, day)
+        listed = self._etags.get(data_type)
+        etag = None
+        if listed is not None:
+            etag = listed.get(key)
+            if etag is None:
+                return None  # not in the listing: absent, no request needed
+            if self.cache is not None and etag:
+                cached = self.cache.get(f"s3://{bucket}/{key}", etag)
+                if cached is not None:
+                    return cached
+        with self._translated(data_type):
+            self._count()
+            try:
+                response = self.client.get_object(Bucket=bucket, Key=key)
+                content = response["Body"].read()
+            except ClientError as error:
+                if str(error.response.get("Error", {}).get("Code", "")) in MISSING_OBJECT:
+                    return None
+                raise
+        if self.cache is not None and response.get("ETag"):
+            self.cache.put(f"s3://{bucket}/{key}", response["ETag"], content)
+        return content
+
+    @contextmanager
+    def _translated(self, data_type: DataType, listing: bool = False) -> Iterator[None]:
+        """botocore's exceptions -> one StorageError sentence (ListingDenied for a denied list)."""
         try:
-            response = self.client.get_object(Bucket=bucket, Key=key)
-            return response["Body"].read()
+            yield
         except ClientError as error:
             code = str(error.response.get("Error", {}).get("Code", ""))
-            if code in MISSING_OBJECT:
-                return None
+            if listing and code in DENIED:
+                raise ListingDenied from None
             raise self._refusal(data_type, code, error) from None
         except (NoCredentialsError, PartialCredentialsError):
             raise StorageError(
@@ -108,8 +204,8 @@ class S3Storage:
             ) from None
         except BotoCoreError as error:
             raise StorageError(
-                f"reading s3://{bucket}/{key} failed after retries: {error}; "
-                f"check the network and storage settings in {self.origin}"
+                f"reading from the bucket {self.buckets[data_type]} failed after retries: "
+                f"{error}; check the network and storage settings in {self.origin}"
             ) from None
 
     def _refusal(self, data_type: DataType, code: str, error: ClientError) -> StorageError:
@@ -130,6 +226,10 @@ class S3Storage:
             f"S3 refused reading from the bucket {bucket}: {code} {message}".rstrip()
             + f"; check {setting} in {self.origin}"
         )
+
+    def _count(self) -> None:
+        with self._count_lock:
+            self.requests += 1
 
     def _endpoint(self) -> str:
         return self.endpoint_url or self.client.meta.endpoint_url

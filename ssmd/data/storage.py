@@ -38,6 +38,10 @@ class StorageBackend(Protocol):
         """The path or URL of one manifest, for messages."""
         ...
 
+    def plan(self, feed: str, first: dt.date, last: dt.date) -> None:
+        """Learn cheaply, before the reads, which manifests of the range exist (or do nothing)."""
+        ...
+
     def read(self, data_type: DataType, feed: str, day: dt.date) -> bytes | None:
         """The manifest's bytes, or None when there is none. Safe to call from threads."""
         ...
@@ -71,6 +75,9 @@ class LocalStorage:
 
     def location(self, data_type: DataType, feed: str, day: dt.date) -> str:
         return str(self.path / data_type.value / day_path(feed, day))
+
+    def plan(self, feed: str, first: dt.date, last: dt.date) -> None:
+        pass  # a missing file costs one failed open: nothing to learn up front
 
     def read(self, data_type: DataType, feed: str, day: dt.date) -> bytes | None:
         file = self.path / data_type.value / day_path(feed, day)
@@ -109,6 +116,7 @@ def open_storage(
             raise DataError(f"local storage needs a path; add storage.path to {origin}")
         path = Path(storage.path).expanduser()
         return LocalStorage(path if path.is_absolute() else root / path, origin)
+    from ssmd.data.cache import ManifestCache
     from ssmd.data.s3 import S3Storage  # boto3 is loaded only when an S3 store is opened
 
-    return S3Storage(storage, origin, max_connections)
+    return S3Storage(storage, origin, max_connections, ManifestCache.default())
