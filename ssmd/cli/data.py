@@ -103,7 +103,7 @@ def inventory(
     A day without manifests is `missing`, or `closed` when the feed's calendar
     says the venue did not trade (weekend, holiday); an unreadable manifest is
     `invalid` with its reason.
-    Example: ssmd data inventory --feed kalshi --from 2025-12-01 --to 2025-12-28
+    Example: ssmd data inventory --feed kalshi --from 2025-12-01 --to 2025-12-28 --env kalshi-dev
     """
     first, last = _date(start, "--from"), _date(end, "--to")
     try:
@@ -132,7 +132,7 @@ def gaps(
 ) -> None:
     """Each gap of one day with start, end, duration and reason, raw and normalized.
 
-    Example: ssmd data gaps --feed kalshi --date 2025-12-03
+    Example: ssmd data gaps --feed kalshi --date 2025-12-03 --env kalshi-dev
     """
     day = _date(date, "--date")
     with _opened(ctx, feed, env, 2) as opened:
@@ -153,7 +153,7 @@ def quality(
 
     The schema check compares the manifest's schema version with what the
     environment's schema reference resolves to on that day.
-    Example: ssmd data quality --feed kalshi --date 2025-12-03
+    Example: ssmd data quality --feed kalshi --date 2025-12-17 --env kalshi-dev
     """
     day = _date(date, "--date")
     with _opened(ctx, feed, env, 2) as opened:
