@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import boto3
 import pytest
 
 from ssmd.data.cache import ManifestCache
@@ -84,3 +86,32 @@ def test_single_day_reads_skip_the_listing(moto_server: MotoServer, kalshi: Feed
     report = build_inventory(s3, kalshi, "test", START, START)
     assert statuses(report) == {str(START): "complete"}
     assert s3.requests == 2
+
+
+def test_without_list_permission_every_manifest_is_fetched(
+    kalshi: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto enforces IAM after its first N requests; the reader may GET but not list."""
+    setup_requests = 2 + MANIFESTS + 3  # buckets, manifests, user, policy, key
+    server = MotoServer({"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_requests)})
+    try:
+        store = S3Store(server, "raw-getonly", "normalized-getonly")
+        dataset.fill(store)
+        iam = boto3.client("iam", endpoint_url=server.endpoint, region_name="us-east-1")
+        iam.create_user(UserName="reader")
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+        }
+        iam.put_user_policy(
+            UserName="reader", PolicyName="get-only", PolicyDocument=json.dumps(policy)
+        )  # fmt: skip
+        key = iam.create_access_key(UserName="reader")["AccessKey"]
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        s3 = backend(store)
+        report = build_inventory(s3, kalshi, "test", START, END)
+    finally:
+        server.stop()
+    assert statuses(report) == EXPECTED_STATUS
+    assert s3.requests == 2 + 2 * len(EXPECTED_STATUS)  # two denied listings, then every GET
