@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ssmd import __version__
-from ssmd.cli import env, feed, schema, validate
+from ssmd.cli import commit, diff, env, feed, schema, validate
 from ssmd.cli.common import State
 
 app = typer.Typer(
@@ -22,6 +22,8 @@ app.add_typer(feed.app, name="feed")
 app.add_typer(schema.app, name="schema")
 app.add_typer(env.app, name="env")
 validate.register(app)
+diff.register(app)
+commit.register(app)
 
 
 def _version(value: bool) -> None:
