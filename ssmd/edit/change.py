@@ -94,7 +94,10 @@ def require_new(workspace: Workspace, kind: Kind, name: str, path: str) -> None:
     taken = sorted(workspace.paths_named(kind, name) | ({path} & set(workspace.documents)))
     if taken or (workspace.root / path).exists():
         where = ", ".join(taken) or path
-        raise EditRefused(f"a {kind} named '{name}' already exists ({where}); edit it instead")
+        article = "an" if str(kind)[0] in "aeiou" else "a"
+        raise EditRefused(
+            f"{article} {kind} named '{name}' already exists ({where}); edit it instead"
+        )
 
 
 def existing(workspace: Workspace, kind: Kind, name: str, hint: str) -> Document:
