@@ -67,7 +67,9 @@ def apply_change(workspace: Workspace, change: Change, as_of: dt.date | None = N
         return Outcome([], [])
     affected: set[str] = set()
     for path, content in change.files.items():
-        affected |= workspace.set_bytes(path, content)
+        # set_text, not set_bytes: the content is not on disk yet, so it must not be
+        # compiled in place (commands only produce UTF-8; register checks its input).
+        affected |= workspace.set_text(path, content.decode("utf-8"))
     results = check(workspace, sorted(affected), as_of=as_of or today())
     found = [d for path in sorted(results) for d in results[path]]
     errors = [d for d in found if d.severity is Severity.ERROR]

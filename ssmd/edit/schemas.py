@@ -101,9 +101,15 @@ def _read_capnp(source: Path) -> bytes:
     if source.suffix != ".capnp":
         raise EditRefused(f"{source} is not a Cap'n Proto file: its name must end in .capnp")
     try:
-        return source.read_bytes()
+        content = source.read_bytes()
+        content.decode("utf-8")
     except OSError as error:
         raise EditRefused(f"cannot read {source}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise EditRefused(
+            f"{source} is not UTF-8 text (byte {error.start}); save it as UTF-8 and run again"
+        ) from None
+    return content
 
 
 def _require_compiles(workspace: Workspace, source: Path, target: str, content: bytes) -> None:
