@@ -72,6 +72,7 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
     with _signals_as_exceptions():
         try:
             for folder in {target.parent for target in files}:
+                folder.mkdir(parents=True, exist_ok=True)  # a registry's first feed, say
                 sweep_stale_temps(folder)
             for target, content in files.items():
                 staged.append((target, _stage(target, content)))

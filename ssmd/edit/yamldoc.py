@@ -18,10 +18,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tokens import CommentToken
 
 WIDTH = 4096
@@ -144,6 +149,24 @@ def _dump(layout: Layout, data: CommentedMap) -> str:
     return stream.getvalue()
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = pyyaml.resolver.Resolver()
+
+
+def as_string(value: Any) -> Any:
+    """Quote a string the loader would otherwise read as something else.
+
+    ruamel writes YAML 1.2, where `yes`, `on` or `1:20` are plain strings; the
+    loader (libyaml, YAML 1.1) would read them as a bool or a number. Quoting
+    them keeps a display name "on" a string.
+    """
+    if not isinstance(value, str) or isinstance(value, ScalarString):
+        return value
+    if _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False)) != _STR_TAG:
+        return SingleQuotedScalarString(value)
+    return value
+
+
 def to_commented(value: Any) -> Any:
     """Plain dicts and lists -> ruamel's containers (new entries then dump in block style)."""
     if isinstance(value, Mapping):
@@ -153,7 +176,7 @@ def to_commented(value: Any) -> Any:
         return result
     if isinstance(value, list | tuple):
         return CommentedSeq([to_commented(item) for item in value])
-    return value
+    return as_string(value)
 
 
 def flow_list(items: list[str]) -> CommentedSeq:
@@ -176,8 +199,9 @@ def set_value(mapping: CommentedMap, key: str, value: Any, order: list[str]) -> 
     """Set `key`; an existing key keeps its place, quoting and comment, a new one goes where
     `order` (the model's field order) puts it among the keys present."""
     if key in mapping:
-        mapping[key] = same_style(mapping[key], value)
+        mapping[key] = as_string(same_style(mapping[key], value))
         return
+    value = as_string(value)
     wanted = order.index(key) if key in order else len(order)
     position = len(mapping)
     for index, existing in enumerate(mapping):

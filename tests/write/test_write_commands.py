@@ -374,3 +374,58 @@ def test_registering_identical_content_names_the_version_that_has_it(
     assert result.returncode == 0
     assert "trade:v2 (draft) already has this content" in result.stdout
     assert snapshot(decorated_root) == before
+
+
+def test_first_feed_of_an_empty_registry_and_values_yaml_would_misread(tmp_path: Path) -> None:
+    (tmp_path / "exchanges").mkdir()
+    run_ok(
+        tmp_path,
+        "feed",
+        "create",
+        "venue",
+        "--type",
+        "rest",
+        "--endpoint",
+        "https://venue.example/api",
+        "--display-name",
+        "on",
+        "--effective-from",
+        "2025-01-01",
+    )
+    run_ok(
+        tmp_path,
+        "feed",
+        "add-version",
+        "venue",
+        "--effective-from",
+        "2025-06-01",
+        "--endpoint",
+        "https://venue.example/v2",
+    )
+    feed = text(tmp_path, f"{FEEDS}/venue.yaml")
+    assert "display_name: 'on'\n" in feed, "a bare `on` would load as a bool"
+    assert_valid(tmp_path)
+
+
+def test_register_a_fixed_file_over_a_broken_one(sample_root: Path, tmp_path: Path) -> None:
+    """The new .capnp is checked as the text about to be written, not the file on disk."""
+    on_disk = sample_root / SCHEMAS / "trade.capnp"
+    fixed = tmp_path / "trade.capnp"
+    fixed.write_text(
+        on_disk.read_text().replace(
+            "tradeId @4 :Text;", "tradeId @4 :Text;\n  feeCents @6 :UInt32;"
+        )
+    )
+    on_disk.write_text(on_disk.read_text().replace("size @3 :UInt32;", "size @3 :Nope;"))
+    out = run_ok(
+        sample_root,
+        "schema",
+        "register",
+        "trade",
+        "--file",
+        str(fixed),
+        "--effective-from",
+        "2026-06-01",
+    )
+    assert "version v3 added (draft)" in out
+    assert on_disk.read_bytes() == fixed.read_bytes()
