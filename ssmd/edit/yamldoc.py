@@ -162,7 +162,8 @@ def as_string(value: Any) -> Any:
     """
     if not isinstance(value, str) or isinstance(value, ScalarString):
         return value
-    if _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False)) != _STR_TAG:
+    tag = _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag != _STR_TAG:
         return SingleQuotedScalarString(value)
     return value
 
