@@ -46,6 +46,7 @@ def register_schema(
     file_name = source.name
     target = schema_file_path(file_name)
     digest = content_hash(content)
+    _require_not_another_schemas_file(workspace, name, target)
     _require_compiles(workspace, source, target, content)
     date = effective_from or today()
     files = {} if workspace.capnp_bytes.get(target) == content else {target: content}
@@ -95,6 +96,20 @@ def register_schema(
     return Change(
         files, [f"schema {name}: version {version} added (draft), effective {date}, {file_name}"]
     )
+
+
+def _require_not_another_schemas_file(workspace: Workspace, name: str, target: str) -> None:
+    """Copying over a file another schema records would silently change that schema."""
+    for document in workspace.of_kind(Kind.SCHEMA):
+        other = document.model
+        if not isinstance(other, Schema) or other.name == name:
+            continue
+        if target in workspace.schema_files(other):
+            raise EditRefused(
+                f"{Path(target).name} is schema {other.name}'s file ({document.path}); "
+                f"registering it for {name} would change {other.name}. Give the file another "
+                f"name (e.g. {name}.capnp) and run again"
+            )
 
 
 def _read_capnp(source: Path) -> bytes:

@@ -213,3 +213,18 @@ def test_layout_the_editor_cannot_reproduce_is_refused(sample_root: Path) -> Non
     assert result.returncode == 1
     assert "cannot reproduce byte for byte" in result.stderr
     assert snapshot(sample_root) == before
+
+
+def test_register_refuses_to_overwrite_another_schemas_file(
+    sample_root: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "orderbook.capnp"
+    original = (sample_root / "exchanges/schemas/orderbook.capnp").read_text()
+    source.write_text(
+        original.replace("sequence @5 :UInt64;", "sequence @5 :UInt64;\n  x @6 :Text;")
+    )
+    before = snapshot(sample_root)
+    result = run_ssmd("schema", "register", "trade", "--file", str(source), root=sample_root)
+    assert result.returncode == 1
+    assert "orderbook.capnp is schema orderbook's file" in result.stderr
+    assert snapshot(sample_root) == before
