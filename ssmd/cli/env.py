@@ -106,6 +106,15 @@ S3Normalized = Annotated[
 ]
 S3Prefix = Annotated[str | None, typer.Option("--s3-prefix", help="Key prefix in the buckets.")]
 S3Region = Annotated[str | None, typer.Option("--s3-region", help="AWS region.")]
+Keys = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--key",
+        help="A credential read from environment variables, NAME:TYPE:FIELD[,FIELD...] "
+        "(e.g. kalshi:api_key:api_key,api_secret -> KALSHI_API_KEY, KALSHI_API_SECRET); "
+        "repeatable. Secrets themselves are never stored.",
+    ),
+]
 S3Endpoint = Annotated[
     str | None, typer.Option("--s3-endpoint-url", help="Endpoint of an S3-compatible store.")
 ]
@@ -119,6 +128,7 @@ def create(
     schema: Annotated[
         str, typer.Option("--schema", help="NAME:VERSION (pinned) or NAME (as of the day).")
     ],
+    key: Keys = None,
     transport_url: TransportUrl = None,
     no_transport: NoTransport = False,
     storage_path: StoragePath = None,
@@ -144,7 +154,7 @@ def create(
     )
     write(
         state(ctx).workspace(),
-        lambda ws: create_environment(ws, name, feed, schema, placement),
+        lambda ws: create_environment(ws, name, feed, schema, placement, key),
     )
 
 
@@ -156,6 +166,7 @@ def update(
     schema: Annotated[
         str | None, typer.Option("--schema", help="NAME:VERSION (pinned) or NAME.")
     ] = None,
+    key: Keys = None,
     transport_url: TransportUrl = None,
     no_transport: NoTransport = False,
     storage_path: StoragePath = None,
@@ -181,5 +192,5 @@ def update(
     )
     write(
         state(ctx).workspace(),
-        lambda ws: update_environment(ws, name, placement, feed, schema),
+        lambda ws: update_environment(ws, name, placement, feed, schema, key),
     )

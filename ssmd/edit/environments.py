@@ -23,12 +23,24 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, set_value, to_commented
-from ssmd.models import Environment, Storage, StorageType, Transport, TransportType
+from ssmd.edit.yamldoc import YamlDocument, flow_list, set_value, to_commented
+from ssmd.models import (
+    NAME_PATTERN,
+    Environment,
+    KeySource,
+    KeySpec,
+    KeyType,
+    Storage,
+    StorageType,
+    Transport,
+    TransportType,
+)
 from ssmd.workspace import Workspace
 
 ENVIRONMENT_KEYS = model_keys(Environment)
 STORAGE_KEYS = model_keys(Storage)
+KEY_SPEC_KEYS = model_keys(KeySpec)
+_FIELD = NAME_PATTERN
 TRANSPORT_KEYS = model_keys(Transport)
 
 
@@ -74,13 +86,65 @@ class Placement:
         return None
 
 
+def parse_key(text: str) -> tuple[str, CommentedMap]:
+    """`NAME:TYPE:FIELD[,FIELD...]` -> a `keys` entry read from environment variables."""
+    parts = text.split(":")
+    types = ", ".join(t.value for t in KeyType)
+    if len(parts) != 3 or not parts[2]:
+        raise EditRefused(
+            f"'{text}' is not a key: write NAME:TYPE:FIELD[,FIELD...], "
+            "e.g. kalshi:api_key:api_key,api_secret"
+        )
+    name, key_type, field_list = parts
+    fields = [f.strip() for f in field_list.split(",")]
+    if key_type not in {t.value for t in KeyType}:
+        raise EditRefused(f"'{key_type}' in --key {text} is not a key type ({types})")
+    bad = [f for f in [name, *fields] if not _FIELD.match(f)]
+    if bad:
+        raise EditRefused(
+            f"'{bad[0]}' in --key {text} is not a valid name: use lowercase letters, digits, "
+            "'-' and '_'"
+        )
+    entry = CommentedMap()
+    entry["type"] = key_type
+    entry["required"] = True
+    entry["fields"] = flow_list(fields)
+    entry["source"] = KeySource.ENV.value
+    return name, entry
+
+
+def _set_keys(data: CommentedMap, keys: list[str]) -> list[str]:
+    names = []
+    for text in keys:
+        name, entry = parse_key(text)
+        block = data.get("keys")
+        if not isinstance(block, CommentedMap):
+            block = CommentedMap()
+            set_value(data, "keys", block, ENVIRONMENT_KEYS)
+        existing = block.get(name)
+        if isinstance(existing, CommentedMap):  # keep the entry's comments
+            for field_name, value in entry.items():
+                set_value(existing, field_name, value, KEY_SPEC_KEYS)
+        else:
+            set_value(block, name, entry, [])
+        names.append(name)
+    return names
+
+
 def create_environment(
-    workspace: Workspace, name: str, feed: str, schema: str, placement: Placement
+    workspace: Workspace,
+    name: str,
+    feed: str,
+    schema: str,
+    placement: Placement,
+    keys: list[str] | None = None,
 ) -> Change:
     require_name(Kind.ENVIRONMENT, name)
     path = registry_path(Kind.ENVIRONMENT, name)
     require_new(workspace, Kind.ENVIRONMENT, name, path)
     data: dict[str, Any] = {"name": name, "feed": feed, "schema": schema}
+    if keys:
+        data["keys"] = dict(parse_key(text) for text in keys)
     transport, storage = placement.transport(), placement.storage()
     if transport is not None:
         data["transport"] = transport
@@ -98,12 +162,14 @@ def update_environment(
     placement: Placement,
     feed: str | None = None,
     schema: str | None = None,
+    keys: list[str] | None = None,
 ) -> Change:
-    """Change only what is given; a storage of the same type keeps its other keys."""
+    """Change only what is given; a storage of the same type keeps its other keys, and a
+    `--key` replaces only the entry of that name."""
     transport, storage = placement.transport(), placement.storage()
-    if feed is None and schema is None and transport is None and storage is None:
+    if feed is None and schema is None and transport is None and storage is None and not keys:
         raise EditRefused(
-            "nothing to change: pass --feed, --schema, --transport-url, --no-transport, "
+            "nothing to change: pass --feed, --schema, --key, --transport-url, --no-transport, "
             "--storage-path or an --s3-* option"
         )
     document = existing(
@@ -122,6 +188,8 @@ def update_environment(
     if schema is not None and schema != model.schema_ref:
         set_value(editor.data, "schema", schema, ENVIRONMENT_KEYS)
         summary.append(f"schema {model.schema_ref} -> {schema}")
+    if keys:
+        summary.append(f"keys {', '.join(_set_keys(editor.data, keys))}")
     if transport is not None:
         _set_block(editor.data, "transport", transport, TRANSPORT_KEYS)
         summary.append(f"transport {transport['type']}")

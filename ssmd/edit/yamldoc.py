@@ -169,7 +169,12 @@ def as_string(value: Any) -> Any:
 
 
 def to_commented(value: Any) -> Any:
-    """Plain dicts and lists -> ruamel's containers (new entries then dump in block style)."""
+    """Plain dicts and lists -> ruamel's containers (new entries then dump in block style).
+
+    ruamel containers pass through unchanged: they carry a chosen style (a flow list).
+    """
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
     if isinstance(value, Mapping):
         result = CommentedMap()
         for key, item in value.items():

@@ -111,6 +111,11 @@ REFUSALS = [
         id="set-status-unpinned",
     ),
     pytest.param(
+        ["env", "update", "kalshi-dev", "--key", "kalshi:api_key"],
+        "'kalshi:api_key' is not a key: write NAME:TYPE:FIELD[,FIELD...]",
+        id="bad-key",
+    ),
+    pytest.param(
         ["env", "update", "kalshi-dev"],
         "nothing to change",
         id="update-nothing",

@@ -429,3 +429,35 @@ def test_register_a_fixed_file_over_a_broken_one(sample_root: Path, tmp_path: Pa
     )
     assert "version v3 added (draft)" in out
     assert on_disk.read_bytes() == fixed.read_bytes()
+
+
+def test_env_keys_are_added_and_updated_in_place(decorated_root: Path) -> None:
+    run_ok(
+        decorated_root,
+        "env",
+        "create",
+        "kalshi-ci",
+        "--feed",
+        "kalshi",
+        "--schema",
+        "trade:v1",
+        "--key",
+        "kalshi:api_key:api_key,api_secret",
+    )
+    assert text(decorated_root, f"{ENVS}/kalshi-ci.yaml") == (
+        "name: kalshi-ci\nfeed: kalshi\nschema: trade:v1\nkeys:\n  kalshi:\n    type: api_key\n"
+        "    required: true\n    fields: [api_key, api_secret]\n    source: env\n"
+    )
+    path = f"{ENVS}/kalshi-dev.yaml"
+    before = snapshot(decorated_root)
+    run_ok(
+        decorated_root,
+        "env",
+        "update",
+        "kalshi-dev",
+        "--key",
+        "kalshi:api_key:api_key,api_secret,passphrase",
+    )
+    assert replaced_lines(before[path].decode(), text(decorated_root, path)) == [
+        ("    fields: [api_key, api_secret]", "    fields: [api_key, api_secret, passphrase]")
+    ]
