@@ -109,6 +109,9 @@ def create(
     display_name: Annotated[
         str | None, typer.Option("--display-name", help="Human-readable name.")
     ] = None,
+    status: Annotated[
+        FeedStatus | None, typer.Option("--status", help="Feed status (default: active).")
+    ] = None,
     auth_method: AuthOption = None,
     rate_limit: RateLimit = None,
     max_symbols: MaxSymbols = None,
@@ -140,6 +143,7 @@ def create(
             version=version,
             effective_from=date,
             display_name=display_name,
+            status=status,
         ),
     )
 
