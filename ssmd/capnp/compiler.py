@@ -30,7 +30,7 @@ from typing import Any
 from ssmd.capnp.imports import scan_imports
 
 CHILD_TIMEOUT_SECONDS = 60.0
-_ENGINE = "pycapnp-2"  # part of the cache key: a new compiler may judge differently
+_ENGINE = "pycapnp-2/structure-2"  # cache key part: a new compiler or description differs
 _PYCAPNP_ERROR = re.compile(r"(?P<path>[^\s:]+\.capnp):(?P<line>\d+): failed: (?P<message>.*)")
 _CAPNP_TOOL_ERROR = re.compile(
     r"^(?P<path>[^\s:]+\.capnp):(?P<line>\d+):(?P<column>\d+)(?:-(?P<end>\d+))?: "
