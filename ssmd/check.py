@@ -68,7 +68,8 @@ def check(
             if document.kind not in rule.kinds:
                 continue
             for finding in rule.check(document, context):
-                found.append(_diagnostic(rule.code, rule.severity, document, finding))
+                severity = finding.severity or rule.severity
+                found.append(_diagnostic(rule.code, severity, document, finding))
         found.sort(key=Diagnostic.sort_key)
     return results
 
