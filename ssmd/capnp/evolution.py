@@ -4,9 +4,11 @@ The rules follow the "Evolving your protocol" section of the Cap'n Proto
 language documentation: new fields, enumerants and types may be added; any
 symbolic name may change as long as type ids and ordinals stay; a field may
 move into a group, or into a union when the union and its other members are
-new; an `AnyPointer` field may become any pointer type, a list of a primitive
+new; a list of a primitive
 may become a list of structs whose `@0` field has that type. Everything else
-that changes what an ordinal means on the wire breaks old data.
+that changes what an ordinal means on the wire breaks old data. Where
+Cap'n Proto's own `SchemaLoader` check is stricter than the prose (it rejects
+a field changing to or from `AnyPointer`), the checker follows the loader.
 
 Each finding carries a stable rule id in the style of buf's breaking rules,
 so CI output and docs can name them. Wire rules (`breaking=True`) break
@@ -174,7 +176,7 @@ class _Checker:
                     f"{type_name(after.type, self.new)}; add a new field instead",
                 )
                 continue
-            if before.default["digest"] != after.default["digest"]:
+            if before.type == after.type and before.default["digest"] != after.default["digest"]:
                 self.add(
                     FIELD_SAME_DEFAULT,
                     name,
@@ -200,8 +202,6 @@ class _Checker:
         self.compare_names(name, old_slots, new_slots)
 
     def same_type(self, old: dict[str, Any], new: dict[str, Any], nodes: dict[str, Any]) -> bool:
-        if old["kind"] == "anyPointer" and new["kind"] in _POINTER_KINDS:
-            return True  # AnyPointer may become any pointer type
         if old["kind"] != new["kind"]:
             return False
         if old["kind"] in ("struct", "enum", "interface"):
