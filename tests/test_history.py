@@ -194,3 +194,78 @@ def test_history_index_is_cached_on_disk_per_head(repo: GitRepo, tmp_path: Path)
     repo.commit("another", {CAPNP: V3 + b"# more\n"}, date="2025-05-03")
     third = RepositoryHistory(repo.root, cache_dir=cache)
     assert third.find(CAPNP, sha256(V3 + b"# more\n")) is not None  # new HEAD, new index
+
+
+def test_ssmd208_compares_against_an_older_version_read_from_history(repo: GitRepo) -> None:
+    """v4 claims compatibility with v1, whose text only git still has; v4 changed price's type."""
+    v4 = V3.replace(b"price @0 :Float64", b"price @0 :Float32")
+    repo.write(
+        {
+            CAPNP: v4,
+            YAML: schema_yaml(
+                ("v1", "2025-01-01", "deprecated", V1),
+                ("v2", "2025-03-01", "active", V2),
+                ("v3", "2025-06-01", "draft", V3),
+                ("v4", "2025-09-01", "draft", v4),
+            )
+            + "    compatible_with: [v2, v1]\n",
+        }
+    )
+    repo.commit("v4", date="2025-08-01")
+    results = check(Workspace.load(repo.root))
+    found = [d for ds in results.values() for d in ds if d.code == "SSMD208"]
+    claims = sorted((d.severity.value, d.span.start.character, d.message) for d in found)
+    # Errors at both compatible_with entries (0-based columns); v4 also breaks v3, which it
+    # does not claim, without breaking_changes text: a warning.
+    assert [c[:2] for c in claims] == [("error", 22), ("error", 26), ("warning", 13)], claims
+    assert all(
+        "FIELD_SAME_TYPE: Trade.price @0 changed type from Float64 to Float32" in c[2]
+        for c in claims
+    )
+    diff = run_ssmd("schema", "diff", "trade:v1", "trade:v4", "--format", "json", root=repo.root)
+    assert diff.returncode == 1
+    report = json.loads(diff.stdout)
+    assert report["compatible"] is False
+    assert [c["rule"] for c in report["changes"]] == ["FIELD_SAME_TYPE"]
+    ok = run_ssmd("schema", "diff", "trade:v1", "trade:v3", root=repo.root)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "wire-compatible" in ok.stdout or "compatible" in ok.stdout
+
+
+def test_ssmd208_undocumented_break_is_a_warning(repo: GitRepo) -> None:
+    v4 = V3.replace(b"  venue @2 :Text;\n", b"")
+    repo.write(
+        {
+            CAPNP: v4,
+            YAML: schema_yaml(
+                ("v1", "2025-01-01", "deprecated", V1),
+                ("v2", "2025-03-01", "active", V2),
+                ("v3", "2025-06-01", "draft", V3),
+                ("v4", "2025-09-01", "draft", v4),
+            ),
+        }
+    )
+    repo.commit("v4", date="2025-08-01")
+    results = check(Workspace.load(repo.root))
+    found = [d for ds in results.values() for d in ds if d.code == "SSMD208"]
+    assert [(d.severity.value, d.message.split(" (")[0]) for d in found] == [
+        ("warning", "v4 breaks v3")
+    ]
+
+
+def test_a_registry_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    """Paths are root-relative; git's are repository-relative: the prefix is handled."""
+    repo = GitRepo(tmp_path)
+    sub = "registry/"
+    repo.commit(
+        "v1", {sub + CAPNP: V1, sub + YAML: schema_yaml(("v1", "2025-01-01", "active", V1))}
+    )
+    both = schema_yaml(("v1", "2025-01-01", "active", V1), ("v2", "2025-03-01", "active", V2))
+    head = repo.commit("v2", {sub + CAPNP: V2, sub + YAML: both}, date="2025-02-01")
+    root = tmp_path / "registry"
+    workspace = Workspace.load(root)
+    assert workspace.history.find(CAPNP, sha256(V1)) is not None
+    assert workspace.history.committed([YAML]) == {YAML: both.encode()}
+    at_head = Workspace.load_at(root, head)
+    assert at_head.capnp_bytes == {CAPNP: V2}
+    assert sorted(at_head.documents) == [CAPNP, YAML]
