@@ -57,12 +57,18 @@ class RepositoryHistory:
     stood then); by default it is the repository's HEAD when first asked.
     """
 
-    def __init__(self, root: Path, head: str | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        head: str | None = None,
+        cache_dir: Path | None = None,
+        use_disk_cache: bool = True,
+    ) -> None:
         self.root = root
         self._head = head
         self._checked = head is not None
         self._problem: str | None = None
-        self._cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self._cache_dir = (cache_dir or default_cache_dir()) if use_disk_cache else None
         self._indexes: dict[tuple[str, str], dict[str, Revision]] = {}
         self._contents: dict[str, bytes] = {}
 

@@ -80,7 +80,7 @@ def test_git_helpers_list_revisions_and_read_blobs_in_bulk(repo: GitRepo) -> Non
 def test_history_follows_a_renamed_file(repo: GitRepo) -> None:
     repo.git("mv", CAPNP, "exchanges/schemas/trades.capnp")
     repo.commit("rename", date="2025-05-02")
-    index = RepositoryHistory(repo.root, cache_dir=None).revisions_by_hash(
+    index = RepositoryHistory(repo.root, use_disk_cache=False).revisions_by_hash(
         "exchanges/schemas/trades.capnp"
     )
     assert {sha256(V1), sha256(V2), sha256(V3)} <= set(index)
