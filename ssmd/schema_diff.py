@@ -72,6 +72,24 @@ def version_structure(
     return VersionStructure(result.structure, text.source)
 
 
+def compile_history_texts(workspace: Workspace, schema: Schema) -> None:
+    """Compile every version text that only git still has, in one child run, ahead of time.
+
+    `version_structure` then finds them in the compiler's cache; without this a
+    schema with many versions sharing a file would start one child per version.
+    """
+    variants: list[tuple[dict[str, bytes], str]] = []
+    for version in schema.versions:
+        path = schema_file_path(version.schema_file or schema.schema_file)
+        if path not in workspace.capnp_bytes or workspace.file_hash(path) == version.hash:
+            continue
+        text = version_text(workspace, schema, version)
+        if text.content is not None:
+            variants.append(({**workspace.capnp_bytes, path: text.content}, path))
+    if len(variants) > 1:
+        workspace.compiler.compile_variants(variants)
+
+
 def compare_versions(
     workspace: Workspace,
     old: tuple[Schema, SchemaVersion],

@@ -15,7 +15,7 @@ from ssmd.resolve import in_date_order
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Finding, Severity, rule
 from ssmd.rules.schemas import versions_by_file
-from ssmd.schema_diff import Comparison, compare_versions
+from ssmd.schema_diff import Comparison, compare_versions, compile_history_texts
 
 
 @rule("SSMD206", "older-version-not-in-history", Severity.WARNING, Kind.SCHEMA)
@@ -103,22 +103,29 @@ def compatibility_holds(document: Document, context: Context) -> Iterator[Findin
     if not isinstance(schema, Schema):
         return
     by_id = {v.version: v for v in reversed(schema.versions)}
-    for index, version in enumerate(schema.versions):
-        for position, other_id in enumerate(version.compatible_with):
-            other = by_id.get(other_id)
-            if other is None or other is version:
-                continue  # SSMD205
-            comparison = _compare(context, schema, other, version)
-            if comparison.breaking:
-                yield Finding(
-                    f"{version.version} claims compatibility with {other_id}, but "
-                    f"{_summary(comparison)}; remove the claim or restore compatibility",
-                    ("versions", index, "compatible_with", position),
-                )
-    ordered = in_date_order(schema.versions)
-    for previous, version in pairwise(ordered):
-        if previous.version in version.compatible_with or (version.breaking_changes or "").strip():
-            continue
+    claims = [
+        (index, position, by_id[other_id], version)
+        for index, version in enumerate(schema.versions)
+        for position, other_id in enumerate(version.compatible_with)
+        if other_id in by_id and by_id[other_id] is not version  # else SSMD205
+    ]
+    undocumented = [
+        (previous, version)
+        for previous, version in pairwise(in_date_order(schema.versions))
+        if previous.version not in version.compatible_with
+        and not (version.breaking_changes or "").strip()
+    ]
+    if claims or undocumented:
+        compile_history_texts(context.workspace, schema)
+    for index, position, other, version in claims:
+        comparison = _compare(context, schema, other, version)
+        if comparison.breaking:
+            yield Finding(
+                f"{version.version} claims compatibility with {other.version}, but "
+                f"{_summary(comparison)}; remove the claim or restore compatibility",
+                ("versions", index, "compatible_with", position),
+            )
+    for previous, version in undocumented:
         comparison = _compare(context, schema, previous, version)
         if comparison.breaking:
             index = schema.versions.index(version)
