@@ -15,6 +15,8 @@ one) and v3 (the work tree). Measured in this run, median of --runs:
   SSMD206    the rule on the schema document (fresh workspace, cold and warm cache)
   show v1    `ssmd schema show trade:v1` as a fresh process, cold and warm cache,
              against `ssmd schema show trade:v3` (work tree, no history) as its baseline
+  compile    the texts of --compiled older revisions (what SSMD208 compares) compiled
+             one child per text (baseline) vs all in one child (`compile_variants`)
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from ssmd.capnp.compiler import CapnpCompiler  # noqa: E402
 from ssmd.document import load_document  # noqa: E402
 from ssmd.git import run_git  # noqa: E402
 from ssmd.history import RepositoryHistory  # noqa: E402
 from ssmd.rules import Context  # noqa: E402
 from ssmd.rules.history import older_version_in_history  # noqa: E402
+from ssmd.schema_text import version_text  # noqa: E402
 from ssmd.workspace import Workspace  # noqa: E402
 
 CAPNP = "exchanges/schemas/trade.capnp"
@@ -113,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--revisions", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--compiled", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ssmd-history-bench-") as scratch:
         root = Path(scratch, "repo")
@@ -165,6 +170,39 @@ def main() -> None:
 
             return run
 
+        texts = [
+            revision_text(i) for i in range(0, args.revisions, args.revisions // args.compiled)
+        ]
+        variants = [({CAPNP: t}, CAPNP) for t in texts[: args.compiled]]
+
+        def one_child_each() -> None:
+            compiler = CapnpCompiler(use_disk_cache=False)
+            for files, target in variants:
+                assert compiler.compile(files, [target])[target].ok
+
+        def one_child_for_all() -> None:
+            compiler = CapnpCompiler(use_disk_cache=False)
+            assert all(r.ok for r in compiler.compile_variants(variants))
+
+        compile_each = median(args.runs, one_child_each)
+        compile_all = median(args.runs, one_child_for_all)
+
+        def text_of(version: int, cache_dir: Path | None) -> Callable[[], None]:
+            def run() -> None:
+                workspace = Workspace.load(root)
+                workspace._history = RepositoryHistory(
+                    root, cache_dir=cache_dir, use_disk_cache=cache_dir is not None
+                )
+                schema = workspace.schema("trade")
+                assert schema is not None
+                assert version_text(workspace, schema, schema.versions[version]).content
+
+            return run
+
+        text_tree = median(args.runs, text_of(2, None))
+        text_cold = median(args.runs, text_of(0, None))
+        text_warm = median(args.runs, text_of(0, cache))
+
         show_tree = median(args.runs, show("v3", cold_env))
         show_cold = median(args.runs, show("v1", cold_env))
         show_warm = median(args.runs, show("v1", env))
@@ -182,14 +220,28 @@ def main() -> None:
     )
     print(f"  SSMD206 rule, cold                   {rule_cold:7.3f} s")
     print(f"  SSMD206 rule, warm                   {rule_warm:7.3f} s")
+    print(f"  compile {len(variants)} texts, one child each     {compile_each:7.3f} s   (baseline)")
+    print(
+        f"  compile {len(variants)} texts, one child for all {compile_all:7.3f} s"
+        f"   {compile_each / compile_all:5.1f}x faster"
+    )
+    print(f"  load + v3 text (work tree)           {text_tree:7.3f} s   (baseline, in process)")
+    print(
+        f"  load + v1 text from history, cold    {text_cold:7.3f} s"
+        f"   +{text_cold - text_tree:.3f} s"
+    )
+    print(
+        f"  load + v1 text from history, warm    {text_warm:7.3f} s"
+        f"   +{text_warm - text_tree:.3f} s"
+    )
     print(f"  schema show trade:v3 (work tree)     {show_tree:7.3f} s   (baseline)")
     print(
         f"  schema show trade:v1, cold cache     {show_cold:7.3f} s"
-        f"   +{show_cold - show_tree:.3f} s over the work-tree show"
+        f"   {show_cold - show_tree:+.3f} s over the work-tree show"
     )
     print(
         f"  schema show trade:v1, warm cache     {show_warm:7.3f} s"
-        f"   +{show_warm - show_tree:.3f} s over the work-tree show"
+        f"   {show_warm - show_tree:+.3f} s over the work-tree show"
     )
 
 
