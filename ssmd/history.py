@@ -71,6 +71,9 @@ class RepositoryHistory:
         self._cache_dir = (cache_dir or default_cache_dir()) if use_disk_cache else None
         self._indexes: dict[tuple[str, str], dict[str, Revision]] = {}
         self._contents: dict[str, bytes] = {}
+        self._committed: dict[tuple[str, str], bytes | None] = {}
+        """(head, path) -> the committed bytes (None: not in that commit); SSMD209 asks on
+        every edit in the language server, git is asked once per HEAD."""
 
     # -- availability ---------------------------------------------------------------
 
@@ -150,13 +153,17 @@ class RepositoryHistory:
         head = self.head
         if head is None or not paths:
             return {}
-        try:
-            prefix = path_in_repository(self.root, "")
-            names = {f"{head}:{prefix}{p}": p for p in paths}
-            found = read_blobs(self.root, list(names))
-        except GitError:
-            return {}
-        return {names[name]: content for name, content in found.items()}
+        todo = [p for p in paths if (head, p) not in self._committed]
+        if todo:
+            try:
+                prefix = path_in_repository(self.root, "")
+                names = {f"{head}:{prefix}{p}": p for p in todo}
+                found = read_blobs(self.root, list(names))
+            except GitError:
+                return {}
+            for name, path in names.items():
+                self._committed[(head, path)] = found.get(name)
+        return {p: c for p in paths if (c := self._committed[(head, p)]) is not None}
 
     def describe(self, revision: Revision) -> str:
         """`git 1a2b3c4 (2025-06-01)`: where a text came from, for the user."""

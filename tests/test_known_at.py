@@ -213,3 +213,13 @@ def test_known_at_refuses_what_it_cannot_read(
     assert outside.returncode == 2
     assert "not in a git repository" in outside.stderr
     assert "Traceback" not in before.stderr + nonsense.stderr + outside.stderr
+
+
+def test_list_commands_take_known_at_too(repo: tuple[GitRepo, list[str]]) -> None:
+    root = repo[0].root
+    feeds = run_ssmd("feed", "list", "--json", "--known-at", "2025-03-10", root=root)
+    assert [v["version"] for v in json.loads(feeds.stdout)[0]["versions"]] == ["v1", "v2"]
+    schemas = run_ssmd("schema", "list", "--json", "--known-at", "2025-03-10", root=root)
+    assert [v["version"] for v in json.loads(schemas.stdout)[0]["versions"]] == ["v1"]
+    environments = run_ssmd("env", "list", "--known-at", "2025-01-10", root=root)
+    assert environments.returncode == 0 and "kalshi-prod" in environments.stdout

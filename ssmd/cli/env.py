@@ -43,12 +43,12 @@ def show(
 
 
 @app.command("list")
-def list_environments(ctx: typer.Context, as_json: Json = False) -> None:
+def list_environments(ctx: typer.Context, as_json: Json = False, known_at: KnownAt = None) -> None:
     """List environments with what they resolve to today.
 
     Example: ssmd env list
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     views = [
         environment_view(workspace, e, today())
         for n in workspace.names(Kind.ENVIRONMENT)

@@ -47,12 +47,13 @@ def list_feeds(
         FeedStatus | None, typer.Option("--status", help="Only feeds with this status.")
     ] = None,
     as_json: Json = False,
+    known_at: KnownAt = None,
 ) -> None:
     """List feeds with their version in effect today.
 
     Example: ssmd feed list --status active
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     feeds = [f for n in workspace.names(Kind.FEED) if (f := workspace.feed(n)) is not None]
     feeds = [f for f in feeds if status is None or f.status is status]
     if as_json:

@@ -120,12 +120,12 @@ def diff(
 
 
 @app.command("list")
-def list_schemas(ctx: typer.Context, as_json: Json = False) -> None:
+def list_schemas(ctx: typer.Context, as_json: Json = False, known_at: KnownAt = None) -> None:
     """List schemas with their versions and statuses.
 
     Example: ssmd schema list --json
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     schemas = [s for n in workspace.names(Kind.SCHEMA) if (s := workspace.schema(n)) is not None]
     if as_json:
         echo_json(json.dumps([s.model_dump(mode="json") for s in schemas], indent=2))
