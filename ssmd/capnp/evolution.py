@@ -274,10 +274,11 @@ class _Checker:
                 continue
             if before.path in new_by_name or after.path in old_by_name:
                 continue  # part of a move or swap, reported above
+            what = "renamed to" if _leaf(before.path) != _leaf(after.path) else "moved to"
             self.add(
                 FIELD_SAME_NAME,
                 name,
-                f"{name}.{before.path} @{ordinal} was renamed to {after.path}: the binary "
+                f"{name}.{before.path} @{ordinal} was {what} {after.path}: the binary "
                 "encoding is unchanged, but JSON, text format and code that use the name break",
             )
 
@@ -327,6 +328,10 @@ def _slots(
             yield _Slot(
                 entry["ordinal"], path, entry["type"], entry["offset"], entry["default"], here
             )
+
+
+def _leaf(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
 
 
 def _first_field_type(nodes: dict[str, Any], type_id: str) -> dict[str, Any] | None:

@@ -106,9 +106,13 @@ def diff(
             fail(str(error), ExitCode.USAGE)
         schema = workspace.schema(ref.name)
         version = resolve_schema_ref(workspace, ref, date)
-        if schema is None or version is None:
+        if schema is None:
             names = ", ".join(workspace.names(Kind.SCHEMA))
-            fail(f"no schema version '{reference}' (schemas: {names})")
+            fail(f"no schema named '{ref.name}' (schemas: {names})")
+        if version is None:
+            ids = ", ".join(v.version for v in schema.versions)
+            what = f"version {ref.version}" if ref.pinned else f"version in effect on {date}"
+            fail(f"schema {ref.name} has no {what} (versions: {ids})")
         sides.append((schema, version))
     comparison = compare_versions(workspace, sides[0], sides[1])
     if output_format is DiffFormat.JSON:
