@@ -27,6 +27,7 @@ from ssmd.git import (
     GitError,
     commit_summary,
     file_revisions,
+    git_executable,
     head_commit,
     is_repository,
     last_commit_until,
@@ -81,6 +82,11 @@ class RepositoryHistory:
         if self._checked:
             return
         self._checked = True
+        try:
+            git_executable()
+        except GitError as error:
+            self._problem = f"{error}, so older schema versions cannot be looked up in history"
+            return
         if not is_repository(self.root):
             self._problem = (
                 f"{self.root} is not in a git repository, so older schema versions cannot be "
@@ -226,6 +232,7 @@ def commit_known_at(root: Path, when: str) -> str:
     committed on or before 23:59:59 UTC that day; anything else is read as a
     revision (sha, tag, branch, `HEAD~3`). Raises GitError with a sentence.
     """
+    git_executable()  # raises "git is not installed" before blaming the folder
     if not is_repository(root):
         raise GitError(
             f"--known-at reads git history, but {root} is not in a git repository; "

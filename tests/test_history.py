@@ -269,3 +269,36 @@ def test_a_registry_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     at_head = Workspace.load_at(root, head)
     assert at_head.capnp_bytes == {CAPNP: V2}
     assert sorted(at_head.documents) == [CAPNP, YAML]
+
+
+def test_schema_diff_text_and_unknown_versions(repo: GitRepo) -> None:
+    v4 = V3.replace(b"size @1 :UInt32", b"size @1 :UInt64")
+    repo.write({CAPNP: v4})
+    repo.write(
+        {
+            YAML: schema_yaml(
+                ("v1", "2025-01-01", "deprecated", V1),
+                ("v2", "2025-03-01", "active", V2),
+                ("v3", "2025-06-01", "draft", V3),
+                ("v4", "2025-09-01", "draft", v4),
+            )
+        }
+    )
+    repo.commit("v4", date="2025-08-01")
+    text = run_ssmd("schema", "diff", "trade:v2", "trade:v4", root=repo.root)
+    assert text.returncode == 1
+    lines = text.stdout.splitlines()
+    assert lines[0] == "trade:v2 -> trade:v4: 1 breaking, 0 name change(s)"
+    assert lines[1].split()[:2] == ["error", "FIELD_SAME_TYPE"]
+    assert "Trade.size @1 changed type from UInt32 to UInt64" in lines[1]
+    unknown = run_ssmd("schema", "diff", "trade:v1", "trade:v9", root=repo.root)
+    assert unknown.returncode == 1
+    assert "schema trade has no version v9 (versions: v1, v2, v3, v4)" in unknown.stderr
+
+
+def test_without_git_on_path_history_is_reported_not_crashed(repo: GitRepo) -> None:
+    completed = run_ssmd(
+        "validate", "--format", "json", root=repo.root, env={"PATH": "/nonexistent"}
+    )
+    assert "Traceback" not in completed.stderr
+    assert "git is not installed" in completed.stdout
