@@ -68,7 +68,9 @@ def status_moves_forward(document: Document, context: Context) -> Iterator[Findi
     history = context.history
     if not history.available:
         return
-    committed = history.committed([document.path]).get(document.path)
+    # Ask for every schema file at once: one git process per HEAD, not one per schema.
+    every_schema = [d.path for d in context.workspace.of_kind(Kind.SCHEMA)]
+    committed = history.committed([document.path, *every_schema]).get(document.path)
     if committed is None:
         return
     before = load_document(document.path, committed.decode("utf-8", "replace")).model
