@@ -27,8 +27,12 @@ class Planted:
     errors: list[str] = field(default_factory=list)
 
 
-def capnp_text(rng: random.Random, name: str, fields: int) -> str:
-    file_id = rng.getrandbits(63) | (1 << 63)
+def capnp_text(name: str, file_id: int, types: list[str], version: int) -> str:
+    """Version `version` of a schema: the same file id, one more field per version.
+
+    Each version only appends fields with the next ordinal, so every
+    `compatible_with: [previous]` the generator writes is true (SSMD208).
+    """
     struct = "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
     lines = [
         f"@0x{file_id:016x};",
@@ -36,10 +40,12 @@ def capnp_text(rng: random.Random, name: str, fields: int) -> str:
         "",
         f"struct {struct} {{",
     ]
-    for ordinal in range(fields):
-        lines.append(f"  field{ordinal} @{ordinal} :{rng.choice(FIELD_TYPES)};")
+    for ordinal in range(4):
+        lines.append(f"  field{ordinal} @{ordinal} :{types[ordinal]};")
+    lines.append("  kind @4 :Kind;")
+    for extra in range(version):
+        lines.append(f"  field{4 + extra} @{5 + extra} :{types[4 + extra]};")
     lines += [
-        f"  kind @{fields} :Kind;",
         "",
         "  enum Kind {",
         "    a @0;",
@@ -147,9 +153,11 @@ def generate(
         name = f"schema-{index:04d}"
         count = rng.randrange(1, 4)
         files = []
+        file_id = rng.getrandbits(63) | (1 << 63)
+        types = [rng.choice(FIELD_TYPES) for _ in range(4 + count)]
         for number in range(1, count + 1):
             file = f"{name}.v{number}.capnp"
-            text = capnp_text(rng, name.replace("-", "_"), 4 + number)
+            text = capnp_text(name.replace("-", "_"), file_id, types, number)
             (base / "schemas" / file).write_text(text)
             files.append((file, text))
         plant = rng.random() < 0.01

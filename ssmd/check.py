@@ -67,7 +67,8 @@ def check(
         found = results[document.path]
         for rule in by_kind[document.kind]:
             for finding in rule.check(document, context):
-                found.append(_diagnostic(rule.code, rule.severity, document, finding))
+                severity = finding.severity or rule.severity
+                found.append(_diagnostic(rule.code, severity, document, finding))
         found.sort(key=Diagnostic.sort_key)
     return results
 

@@ -97,3 +97,114 @@ def index_tree(root: Path) -> str:
 
 def restore_index(root: Path, tree: str) -> None:
     run_git(root, "read-tree", tree)
+
+
+def head_commit(root: Path) -> str | None:
+    """The full id of HEAD, or None when the repository has no commit yet."""
+    try:
+        return run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
+    except GitError:
+        return None
+
+
+def path_in_repository(root: Path, relative: str) -> str:
+    """`relative` (to `root`) as a path from the repository's top, for `rev:path` and ls-tree."""
+    return f"{prefix(root)}{relative}"
+
+
+def file_revisions(
+    root: Path, path: str, head: str = "HEAD", follow: bool = True
+) -> list[tuple[str, str]]:
+    """(commit, blob id) of every commit up to `head` that changed `path`, newest first.
+
+    `path` is relative to `root`.
+
+    One `git log` call: `--raw` gives the blob each commit left at the path, so
+    no per-commit `git show` is needed. With `follow`, renames are followed.
+    """
+    args = ["log", "--format=%x00%H", "--raw", "--no-abbrev"]
+    args.append("--follow" if follow else "--no-renames")
+    output = run_git(root, *args, head, "--", path).decode("utf-8", "replace")
+    revisions: list[tuple[str, str]] = []
+    for chunk in output.split("\0")[1:]:
+        lines = chunk.strip().splitlines()
+        if not lines:
+            continue
+        commit = lines[0].strip()
+        for line in lines[1:]:
+            # ":100644 100644 <old blob> <new blob> M\tpath"
+            if not line.startswith(":"):
+                continue
+            fields = line.split("\t", 1)[0].split()
+            blob = fields[3] if len(fields) >= 4 else ""
+            if blob and set(blob) != {"0"}:  # all zeros: the commit deleted the file
+                revisions.append((commit, blob))
+            break
+    return revisions
+
+
+def read_blobs(root: Path, object_ids: list[str]) -> dict[str, bytes]:
+    """Contents of many git objects through one `git cat-file --batch` process.
+
+    Missing objects are left out. One process instead of one `git show` per
+    revision is what makes a file with hundreds of revisions cheap to search.
+    """
+    if not object_ids:
+        return {}
+    request = "".join(f"{oid}\n" for oid in object_ids).encode()
+    output = run_git(root, "cat-file", "--batch", input_bytes=request)
+    contents: dict[str, bytes] = {}
+    position = 0
+    for oid in object_ids:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        contents[oid] = output[position : position + size]
+        position += size + 1  # the content is followed by a newline
+    return contents
+
+
+def tree_files(root: Path, revision: str, folder: str) -> dict[str, str]:
+    """Root-relative path -> blob id of every file under `folder` at `revision`."""
+    top = prefix(root)
+    output = run_git(root, "ls-tree", "-r", "-z", "--full-tree", revision, "--", f"{top}{folder}")
+    files: dict[str, str] = {}
+    for entry in output.decode("utf-8", "replace").split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        mode, kind, oid = meta.split()
+        if kind == "blob" and mode != "160000":
+            files[path[len(top) :]] = oid
+    return files
+
+
+def resolve_commit(root: Path, revision: str) -> str:
+    """A commit id for a revision name (sha, branch, tag, HEAD~2); GitError if none."""
+    try:
+        output = run_git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except GitError:
+        raise GitError(
+            f"'{revision}' is neither a date (YYYY-MM-DD) nor a commit of the repository at {root}"
+        ) from None
+    return output.decode().strip()
+
+
+def last_commit_until(root: Path, moment: str) -> str | None:
+    """The newest commit on HEAD's first-parent line committed at or before `moment`.
+
+    `moment` is anything `git log --until` reads, e.g. `2025-11-15 23:59:59 +0000`.
+    """
+    output = run_git(root, "log", "-1", "--first-parent", "--format=%H", f"--until={moment}")
+    text = output.decode().strip()
+    return text or None
+
+
+def commit_summary(root: Path, commit: str) -> tuple[str, str]:
+    """(short id, committer date as YYYY-MM-DD) of a commit, for telling the user."""
+    output = run_git(root, "log", "-1", "--format=%h %cs", commit).decode().strip()
+    short, _, date = output.partition(" ")
+    return short, date

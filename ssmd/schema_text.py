@@ -1,8 +1,9 @@
 """The Cap'n Proto text of one schema version.
 
 The newest version on a file is the file in the work tree. An older version
-that shares the file is found by its hash; `ssmd.history` (git) extends the
-search to committed revisions.
+that shares the file is found by its hash among the file's committed
+revisions (`ssmd.history`), so `ssmd schema show trade:v1` prints v1's exact
+bytes after the file has moved on, and says which commit they came from.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
 class VersionText:
     text: str | None
     source: str
-    """Where the text came from, e.g. `work tree` or `git 1a2b3c4`."""
+    """Where the text came from, e.g. `work tree` or `git 1a2b3c4 (2025-06-01)`."""
     problem: str | None = None
+    content: bytes | None = None
+    """The exact bytes (the hash covers these, not the decoded text)."""
+    commit: str | None = None
+    """The commit the bytes were read from, when they came from history."""
 
 
 def version_text(workspace: Workspace, schema: Schema, version: SchemaVersion) -> VersionText:
@@ -29,10 +34,27 @@ def version_text(workspace: Workspace, schema: Schema, version: SchemaVersion) -
     path = schema_file_path(file)
     content = workspace.capnp_bytes.get(path)
     if content is not None and "sha256:" + hashlib.sha256(content).hexdigest() == version.hash:
-        return VersionText(content.decode("utf-8", "replace"), "work tree")
+        where = "work tree" if workspace.commit is None else f"git {workspace.commit[:7]}"
+        return VersionText(content.decode("utf-8", "replace"), where, content=content)
+    history = workspace.history
+    revision = history.find(path, version.hash) if history.available else None
+    if revision is not None:
+        committed = history.content(revision)
+        if committed is not None:
+            return VersionText(
+                committed.decode("utf-8", "replace"),
+                history.describe(revision),
+                content=committed,
+                commit=revision.commit,
+            )
+    where = f"the work tree's {file}"
+    if history.available:
+        where += " or any committed revision of it"
+    else:
+        where += f" ({history.problem})"
     return VersionText(
         None,
         "not found",
-        f"the text of {schema.name}:{version.version} (hash {version.hash[:19]}...) is not "
-        f"in the work tree's {file}",
+        f"the text of {schema.name}:{version.version} (hash {version.hash[:19]}...) is not in "
+        + where,
     )

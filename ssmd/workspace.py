@@ -18,6 +18,8 @@ from pathlib import Path, PurePosixPath
 from ssmd.capnp.compiler import CapnpCompiler, CompileResult
 from ssmd.capnp.imports import find_cycles, scan_imports
 from ssmd.document import REGISTRY_DIR, Document, Kind, kind_of, load_document
+from ssmd.git import read_blobs, tree_files
+from ssmd.history import RepositoryHistory
 from ssmd.models import Environment, Feed, Schema
 from ssmd.resolve import SchemaRef
 
@@ -92,6 +94,16 @@ class Workspace:
         self._memberships: dict[str, list[set[str]]] = defaultdict(list)
         """path -> the index sets it was added to, so unindexing one file is O(its entries)."""
         self._cyclic: set[str] | None = None
+        self._history: RepositoryHistory | None = None
+        self.commit: str | None = None
+        """The commit the files were read from (`load_at`); None for the work tree."""
+
+    @property
+    def history(self) -> RepositoryHistory:
+        """Git history of the registry, created on first use: rules without git pay nothing."""
+        if self._history is None:
+            self._history = RepositoryHistory(self.root, head=self.commit)
+        return self._history
 
     # -- building -----------------------------------------------------------------
 
@@ -115,6 +127,28 @@ class Workspace:
         for path, text in (overlays or {}).items():
             if kind_of(path) is not None:
                 workspace.set_text(path, text)
+        return workspace
+
+    @classmethod
+    def load_at(cls, root: Path, commit: str, compiler: CapnpCompiler | None = None) -> Workspace:
+        """The registry as committed at `commit` (for `--known-at`): no work-tree file is read.
+
+        One `git ls-tree` lists the files, one `git cat-file --batch` reads them;
+        the workspace's history is pinned to that commit too.
+        """
+        workspace = cls(root, compiler)
+        workspace.commit = commit
+        listed = tree_files(root, commit, REGISTRY_DIR)
+        wanted = {p: oid for p, oid in listed.items() if kind_of(p) is not None}
+        contents = read_blobs(root, sorted(set(wanted.values())))
+        for path in sorted(wanted):
+            content = contents.get(wanted[path])
+            if content is None:
+                continue
+            if kind_of(path) is Kind.CAPNP:
+                workspace._set_capnp(path, content)
+            else:
+                workspace._set_document(load_document(path, content.decode("utf-8", "replace")))
         return workspace
 
     def set_text(self, path: str, text: str) -> set[str]:

@@ -3,8 +3,9 @@
 pycapnp 2.1-2.2.4 aborts the interpreter on a schema error, so this runs in
 its own process: the parent learns which file was being compiled from the
 `start` line printed before each one, and reads the abort message from stderr.
-Protocol: stdin one JSON object {"dir": D, "files": [relative paths]};
-stdout one JSON line per event.
+Protocol: stdin one JSON object {"dir": D, "files": [relative paths]} (with
+"nested": true, each file's first path component is a folder holding its own
+file set and import root); stdout one JSON line per event.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ def main() -> None:
     import capnp  # imported late: only the child ever loads the compiler
 
     directory = request["dir"]
+    nested = bool(request.get("nested"))
     for relative in request["files"]:
         print(json.dumps({"start": relative}), flush=True)
         parser = capnp.SchemaParser()  # a fresh parser: capnp.load caches by path
+        # Nested: each file set sits in its own first-level folder, which is its import root.
+        root = f"{directory}/{relative.split('/', 1)[0]}" if nested else directory
         try:
-            module = parser.load(f"{directory}/{relative}", imports=[directory])
+            module = parser.load(f"{directory}/{relative}", imports=[root])
             structure = describe(module)
         except Exception as error:  # pycapnp 2.0 raises instead of aborting
             print(json.dumps({"file": relative, "ok": False, "message": str(error)}), flush=True)

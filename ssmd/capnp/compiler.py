@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -33,7 +33,7 @@ from ssmd.capnp.imports import scan_imports
 CHILD_TIMEOUT_SECONDS = 60.0
 CHILD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 """Children compiling in parallel for large batches (a cold workspace)."""
-_ENGINE = "pycapnp-2"  # part of the cache key: a new compiler may judge differently
+_ENGINE = "pycapnp-2/structure-2"  # cache key part: a new compiler or description differs
 _PYCAPNP_ERROR = re.compile(r"(?P<path>[^\s:]+\.capnp):(?P<line>\d+): failed: (?P<message>.*)")
 _CAPNP_TOOL_ERROR = re.compile(
     r"^(?P<path>[^\s:]+\.capnp):(?P<line>\d+):(?P<column>\d+)(?:-(?P<end>\d+))?: "
@@ -181,17 +181,68 @@ class CapnpCompiler:
                 results[relative[name]] = _with_real_paths(result, common)
         return results
 
+    def compile_variants(
+        self, variants: Sequence[tuple[Mapping[str, bytes], str]]
+    ) -> list[CompileResult]:
+        """Compile one target in each of several file sets, all in one child run.
+
+        For one schema file's texts at several git revisions (SSMD208, `schema
+        diff`): each set gets its own folder, so one path may hold different
+        bytes in each, and one child start serves them all instead of one per
+        revision. Results are cached exactly as `compile` caches them.
+        """
+        keys = [self._cache_key(target, files) for files, target in variants]
+        results: list[CompileResult | None] = []
+        for key in keys:
+            cached = self._memory.get(key) or self._read_disk(key)
+            if cached is not None:
+                self._memory[key] = cached
+            results.append(cached)
+        todo = {keys[i]: i for i, result in enumerate(results) if result is None}
+        if todo:
+            names: dict[str, tuple[int, str]] = {}
+            with tempfile.TemporaryDirectory(prefix="ssmd-capnp-") as scratch:
+                for index in todo.values():
+                    files, target = variants[index]
+                    common = _common_folder(files.keys())
+                    for path, content in files.items():
+                        destination = Path(scratch, f"v{index}", _relative(path, common))
+                        destination.parent.mkdir(parents=True, exist_ok=True)
+                        destination.write_bytes(content)
+                    names[f"v{index}/{_relative(target, common)}"] = (index, common)
+                outcome = _compile_chunk(scratch, sorted(names), nested=True)
+            self.compiled_count += len(outcome)
+            for name, result in outcome.items():
+                index, common = names[name]
+                real = _with_real_paths(_outside_variant(result), common)
+                self._memory[keys[index]] = real
+                self._write_disk(keys[index], real)
+        return [self._memory[key] for key in keys]
+
+
+def _outside_variant(result: CompileResult) -> CompileResult:
+    """Error paths without the `v<N>/` folder `compile_variants` put each file set in."""
+    if not result.errors:
+        return result
+    errors = tuple(
+        CompileError(e.file.split("/", 1)[-1], e.line, e.column, e.end_column, e.message)
+        for e in result.errors
+    )
+    return CompileResult(result.ok, errors, result.structure)
+
 
 def _chunks(names: list[str], count: int) -> list[list[str]]:
     return [chunk for chunk in (names[i::count] for i in range(count)) if chunk]
 
 
-def _compile_chunk(directory: str, names: list[str]) -> dict[str, CompileResult]:
+def _compile_chunk(
+    directory: str, names: list[str], nested: bool = False
+) -> dict[str, CompileResult]:
     """Compile `names` in a child, restarting it after each file that kills it."""
     results: dict[str, CompileResult] = {}
     remaining = list(names)
     while remaining:
-        done, failed_file, stderr = _run_child(directory, remaining)
+        done, failed_file, stderr = _run_child(directory, remaining, nested)
         results.update(done)
         if failed_file is None:
             for name in remaining:
@@ -204,7 +255,7 @@ def _compile_chunk(directory: str, names: list[str]) -> dict[str, CompileResult]
 
 
 def _run_child(
-    directory: str, files: list[str]
+    directory: str, files: list[str], nested: bool = False
 ) -> tuple[dict[str, CompileResult], str | None, str]:
     """Run the child on `files`; returns results, the file it died on (if any) and its stderr."""
     package_parent = str(Path(__file__).resolve().parents[2])
@@ -212,7 +263,7 @@ def _run_child(
     environment["PYTHONPATH"] = os.pathsep.join(
         p for p in (package_parent, environment.get("PYTHONPATH")) if p
     )
-    request = json.dumps({"dir": directory, "files": files})
+    request = json.dumps({"dir": directory, "files": files, "nested": nested})
     try:
         completed = subprocess.run(
             [sys.executable, "-m", "ssmd.capnp._child"],

@@ -10,6 +10,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from ssmd.git import GitError, commit_summary
+from ssmd.history import commit_known_at
 from ssmd.resolve import parse_date, today
 from ssmd.workspace import RootNotFound, Workspace, find_root
 
@@ -33,8 +35,19 @@ class State:
         except RootNotFound as error:
             fail(str(error), ExitCode.USAGE)
 
-    def workspace(self) -> Workspace:
-        return Workspace.load(self.root())
+    def workspace(self, known_at: str | None = None) -> Workspace:
+        """The registry in the work tree, or as committed at `--known-at` (date or commit)."""
+        if known_at is None:
+            return Workspace.load(self.root())
+        root = self.root()
+        try:
+            commit = commit_known_at(root, known_at)
+            workspace = Workspace.load_at(root, commit)
+            short, date = commit_summary(root, commit)
+        except GitError as error:
+            fail(str(error), ExitCode.USAGE)
+        typer.echo(f"known at {known_at}: the registry as committed in {short} ({date})", err=True)
+        return workspace
 
 
 def state(ctx: typer.Context) -> State:
@@ -61,6 +74,15 @@ def as_of_date(value: str | None) -> dt.date:
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="Date to resolve versions on, YYYY-MM-DD (default: today, UTC)."),
+]
+KnownAt = Annotated[
+    str | None,
+    typer.Option(
+        "--known-at",
+        metavar="DATE|COMMIT",
+        help="Read the registry as git had it: the last commit on or before DATE (UTC), "
+        "or a COMMIT. Combines with --as-of.",
+    ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 

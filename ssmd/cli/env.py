@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ssmd.cli.common import AsOf, Json, as_of_date, echo_json, fail, state
+from ssmd.cli.common import AsOf, Json, KnownAt, as_of_date, echo_json, fail, state
 from ssmd.cli.render import render_environment, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
@@ -21,13 +21,19 @@ app = typer.Typer(
 
 
 @app.command("show")
-def show(ctx: typer.Context, name: str, as_of: AsOf = None, as_json: Json = False) -> None:
+def show(
+    ctx: typer.Context,
+    name: str,
+    as_of: AsOf = None,
+    as_json: Json = False,
+    known_at: KnownAt = None,
+) -> None:
     """Show an environment with the feed and schema versions it resolves to on a date.
 
     Key values are never shown: only which variables are expected and whether each is set.
-    Example: ssmd env show kalshi-prod --as-of 2025-12-01
+    Example: ssmd env show kalshi-prod --as-of 2025-12-01 --known-at 2025-11-15
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     environment = workspace.environment(name)
     if environment is None:
         names = ", ".join(workspace.names(Kind.ENVIRONMENT))
@@ -40,12 +46,12 @@ def show(ctx: typer.Context, name: str, as_of: AsOf = None, as_json: Json = Fals
 
 
 @app.command("list")
-def list_environments(ctx: typer.Context, as_json: Json = False) -> None:
+def list_environments(ctx: typer.Context, as_json: Json = False, known_at: KnownAt = None) -> None:
     """List environments with what they resolve to today.
 
     Example: ssmd env list
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     views = [
         environment_view(workspace, e, today())
         for n in workspace.names(Kind.ENVIRONMENT)

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ssmd.cli.common import AsOf, Json, as_of_date, echo_json, fail, optional_date, state
+from ssmd.cli.common import (
+    AsOf,
+    Json,
+    KnownAt,
+    as_of_date,
+    echo_json,
+    fail,
+    optional_date,
+    state,
+)
 from ssmd.cli.render import render_feed, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
@@ -20,12 +29,18 @@ app = typer.Typer(help="Feeds: where market data comes from.", no_args_is_help=T
 
 
 @app.command("show")
-def show(ctx: typer.Context, name: str, as_of: AsOf = None, as_json: Json = False) -> None:
+def show(
+    ctx: typer.Context,
+    name: str,
+    as_of: AsOf = None,
+    as_json: Json = False,
+    known_at: KnownAt = None,
+) -> None:
     """Show a feed and the version in effect on a date.
 
     Example: ssmd feed show kalshi --as-of 2024-12-31
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     feed = workspace.feed(name)
     if feed is None:
         fail(f"no feed named '{name}' (feeds: {', '.join(workspace.names(Kind.FEED))})")
@@ -43,12 +58,13 @@ def list_feeds(
         FeedStatus | None, typer.Option("--status", help="Only feeds with this status.")
     ] = None,
     as_json: Json = False,
+    known_at: KnownAt = None,
 ) -> None:
     """List feeds with their version in effect today.
 
     Example: ssmd feed list --status active
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     feeds = [f for n in workspace.names(Kind.FEED) if (f := workspace.feed(n)) is not None]
     feeds = [f for f in feeds if status is None or f.status is status]
     if as_json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ssmd.models import FeedVersion
+from ssmd.schema_diff import Comparison
 from ssmd.views import EnvironmentView, FeedView, SchemaView, VersionPeriod
 
 
@@ -96,4 +97,21 @@ def render_environment(view: EnvironmentView) -> str:
             where += f", s3://{storage.normalized_bucket or 'ssmd-normalized'}"
             where += f" (prefix {storage.prefix})" if storage.prefix else ""
         lines.append(f"Storage: {storage.type.value} {where}")
+    return "\n".join(lines)
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """`schema diff` as text: a verdict line, then one line per change, breaking ones first."""
+    head = f"{comparison.old} -> {comparison.new}: "
+    if comparison.problem is not None:
+        return head + f"cannot compare: {comparison.problem}"
+    wire = comparison.breaking
+    names = [c for c in comparison.changes if not c.breaking]
+    if not comparison.changes:
+        return head + "compatible, no structural change to existing declarations"
+    verdict = f"{len(wire)} breaking" if wire else "wire-compatible"
+    lines = [head + f"{verdict}, {len(names)} name change(s)"]
+    for change in (*wire, *names):
+        marker = "error  " if change.breaking else "warning"
+        lines.append(f"  {marker} {change.rule:<24} {change.message}")
     return "\n".join(lines)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,18 +14,20 @@ from ssmd.cli.common import (
     AsOf,
     ExitCode,
     Json,
+    KnownAt,
     as_of_date,
     echo_json,
     fail,
     optional_date,
     state,
 )
-from ssmd.cli.render import render_schema, table
+from ssmd.cli.render import render_comparison, render_schema, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
 from ssmd.edit.schemas import register_schema, set_schema_status
 from ssmd.models import SchemaStatus
 from ssmd.resolve import SchemaRef
+from ssmd.schema_diff import compare_versions
 from ssmd.schema_text import version_text
 from ssmd.views import hash_state, resolve_schema_ref, schema_view
 
@@ -41,13 +45,15 @@ def show(
     as_of: AsOf = None,
     include_drafts: IncludeDrafts = False,
     as_json: Json = False,
+    known_at: KnownAt = None,
 ) -> None:
     """Show a schema's metadata and the .capnp text of one version.
 
     NAME alone shows the version in effect on the date; NAME:VERSION that version.
+    An older version sharing a file is read from git history, byte for byte.
     Example: ssmd schema show trade:v1
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     try:
         ref = SchemaRef.parse(reference)
     except ValueError as error:
@@ -67,20 +73,77 @@ def show(
         payload["shown_version"] = version.version
         payload["text"] = text.text
         payload["text_source"] = text.source
+        payload["text_commit"] = text.commit
         echo_json(json.dumps(payload, indent=2))
         return
     typer.echo(render_schema(view))
     typer.echo(f"\n--- {schema.name}:{version.version} ({text.source}) ---")
-    typer.echo(text.text if text.text is not None else f"({text.problem})")
+    if text.content is None:
+        typer.echo(f"({text.problem})")
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.content)  # the exact bytes the hash covers
+    if not text.content.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.flush()
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command("diff")
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="NAME:VERSION, e.g. trade:v1")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="NAME:VERSION, e.g. trade:v2")],
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = DiffFormat.TEXT,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+) -> None:
+    """Compare two schema versions structurally (old -> new); exit 1 on a wire-breaking change.
+
+    Texts come from the work tree or, for older versions, git history. Rule ids
+    (FIELD_SAME_TYPE, ...) are listed in docs/history.md.
+    Example: ssmd schema diff trade:v1 trade:v2 --format json
+    """
+    workspace = state(ctx).workspace(known_at)
+    date = as_of_date(as_of)
+    sides = []
+    for reference in (old, new):
+        try:
+            ref = SchemaRef.parse(reference)
+        except ValueError as error:
+            fail(str(error), ExitCode.USAGE)
+        schema = workspace.schema(ref.name)
+        version = resolve_schema_ref(workspace, ref, date)
+        if schema is None:
+            names = ", ".join(workspace.names(Kind.SCHEMA))
+            fail(f"no schema named '{ref.name}' (schemas: {names})")
+        if version is None:
+            ids = ", ".join(v.version for v in schema.versions)
+            what = f"version {ref.version}" if ref.pinned else f"version in effect on {date}"
+            fail(f"schema {ref.name} has no {what} (versions: {ids})")
+        sides.append((schema, version))
+    comparison = compare_versions(workspace, sides[0], sides[1])
+    if output_format is DiffFormat.JSON:
+        echo_json(json.dumps(comparison.to_json(), indent=2))
+    else:
+        typer.echo(render_comparison(comparison))
+    if comparison.problem is not None or comparison.breaking:
+        raise typer.Exit(int(ExitCode.FINDINGS))
 
 
 @app.command("list")
-def list_schemas(ctx: typer.Context, as_json: Json = False) -> None:
+def list_schemas(ctx: typer.Context, as_json: Json = False, known_at: KnownAt = None) -> None:
     """List schemas with their versions and statuses.
 
     Example: ssmd schema list --json
     """
-    workspace = state(ctx).workspace()
+    workspace = state(ctx).workspace(known_at)
     schemas = [s for n in workspace.names(Kind.SCHEMA) if (s := workspace.schema(n)) is not None]
     if as_json:
         echo_json(json.dumps([s.model_dump(mode="json") for s in schemas], indent=2))

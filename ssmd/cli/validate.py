@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ssmd.check import check
-from ssmd.cli.common import AsOf, ExitCode, as_of_date, state
+from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, state
 from ssmd.report import RENDERERS, Format, Results
 from ssmd.rules import Severity
 
@@ -28,12 +28,13 @@ def register(app: typer.Typer) -> None:
         ] = Format.TEXT,
         strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
     ) -> None:
         """Check every feed, schema and environment; exit 1 when anything is wrong.
 
         Example: ssmd validate --format sarif > ssmd.sarif
         """
-        workspace = state(ctx).workspace()
+        workspace = state(ctx).workspace(known_at)
         results = check(workspace, as_of=as_of_date(as_of))
         typer.echo(RENDERERS[output_format](workspace, results))
         raise typer.Exit(int(verdict(results, strict)))

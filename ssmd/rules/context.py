@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ssmd.capnp.compiler import CompileResult
+from ssmd.history import RepositoryHistory
 from ssmd.models import Feed, FeedVersion, Schema, SchemaVersion
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.workspace import Workspace
@@ -24,6 +25,11 @@ class Context:
         if ref.pinned:
             return next((v for v in schema.versions if v.version == ref.version), None)
         return resolve_as_of(schema.versions, self.as_of, resolvable_schema_version())
+
+    @property
+    def history(self) -> RepositoryHistory:
+        """Git history of the registry (created on first use, shared with the workspace)."""
+        return self.workspace.history
 
     def compiled(self, path: str) -> CompileResult | None:
         return self.workspace.compiled([path]).get(path)

@@ -54,6 +54,9 @@ class Finding:
     span: Span | None = None
     """Explicit position, for findings in text without a model (`.capnp`)."""
     fix: Fix | None = None
+    severity: Severity | None = None
+    """Overrides the rule's severity for this finding (SSMD208's undocumented break is a
+    warning, its contradicted claim an error); None keeps the rule's."""
 
 
 Check = Callable[["Document", "Context"], Iterator[Finding]]
