@@ -3,7 +3,8 @@
 pycapnp 2.1-2.2.4 aborts the interpreter on a schema error, so this runs in
 its own process: the parent learns which file was being compiled from the
 `start` line printed before each one, and reads the abort message from stderr.
-Protocol: stdin one JSON object {"dir": D, "files": [relative paths]};
+Protocol: stdin one JSON object {"dir": D, "files": [relative paths],
+"standard": [folders for absolute imports such as "/capnp/c++.capnp"]};
 stdout one JSON line per event.
 """
 
@@ -30,7 +31,8 @@ def main() -> None:
         print(json.dumps({"start": relative}), flush=True)
         parser = capnp.SchemaParser()  # a fresh parser: capnp.load caches by path
         try:
-            module = parser.load(f"{directory}/{relative}", imports=[directory])
+            imports = [directory, *request.get("standard", [])]
+            module = parser.load(f"{directory}/{relative}", imports=imports)
             structure = describe(module)
         except Exception as error:  # pycapnp 2.0 raises instead of aborting
             print(json.dumps({"file": relative, "ok": False, "message": str(error)}), flush=True)
