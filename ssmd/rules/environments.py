@@ -173,7 +173,7 @@ def feed_is_active(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(f"feed {feed.name} is {feed.status.value}", FEED)
 
 
-@rule("SSMD308", "missing-key", Severity.WARNING, Kind.ENVIRONMENT)
+@rule("SSMD308", "undeclared-auth-key", Severity.WARNING, Kind.ENVIRONMENT)
 def keys_for_auth(document: Document, context: Context) -> Iterator[Finding]:
     """The feed version in effect authenticates with a method the environment declares no key for.
 
