@@ -1,0 +1,33 @@
+"""docs/rules.md is generated from the registry and the case files; it must be up to date.
+
+So a new rule without a docstring, a case file or a regenerated doc fails here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_committed_rules_doc_is_up_to_date() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_rules_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_every_rule_section_has_an_example_with_its_finding() -> None:
+    doc = (REPO / "docs" / "rules.md").read_text()
+    sections = doc.split("\n## ")[1:]
+    assert len(sections) == 27
+    for section in sections:
+        code = section.splitlines()[0]
+        assert "Example: " in section, code
+        assert f": {code} " in section, f"{code}'s example shows no finding"
