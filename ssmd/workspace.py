@@ -159,7 +159,7 @@ class Workspace:
                 if target is not None:
                     self._importers[target].add(path)
             return
-        name = document.declared_name
+        name = _index_name(document)
         if name is not None:
             self._by_name[document.kind][name].add(path)
         model = document.model
@@ -197,7 +197,7 @@ class Workspace:
                 result |= self._schemas_by_file.get(current, set())
                 pending.extend(self._importers.get(current, set()) - result)
             return result
-        name = document.declared_name
+        name = _index_name(document)
         if name is not None:
             result |= self._by_name[document.kind].get(name, set())
             if document.kind is Kind.FEED:
@@ -276,6 +276,18 @@ class Workspace:
         if todo:
             self._compiled.update(self.compiler.compile(self.capnp_bytes, todo))
         return {p: self._compiled[p] for p in wanted}
+
+
+def _index_name(document: Document) -> str | None:
+    """The name a document is found by: its `name`, else (unreadable) its file name.
+
+    A feed file with a syntax error still exists: environments naming it must
+    not also get "unknown feed" (one mistake, one finding), and fixing it must
+    re-check them.
+    """
+    if document.declared_name is not None:
+        return document.declared_name
+    return document.stem if document.model is None else None
 
 
 def discover(root: Path) -> list[str]:
