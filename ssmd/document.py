@@ -46,11 +46,13 @@ Model = Feed | Schema | Environment
 def kind_of(path: str) -> Kind | None:
     """The kind of a root-relative posix path, or None when it is not a registry file."""
     parts = path.split("/")
-    if len(parts) != 3 or parts[0] != REGISTRY_DIR:
+    if len(parts) < 3 or parts[0] != REGISTRY_DIR:
+        return None
+    if parts[1] == "schemas" and parts[-1].endswith(".capnp") and ".." not in parts:
+        return Kind.CAPNP  # in any subfolder: `schema_file: common/money.capnp` is inside
+    if len(parts) != 3:
         return None
     folder, filename = parts[1], parts[2]
-    if folder == "schemas" and filename.endswith(".capnp"):
-        return Kind.CAPNP
     if not filename.endswith(".yaml"):
         return None
     return {"feeds": Kind.FEED, "schemas": Kind.SCHEMA, "environments": Kind.ENVIRONMENT}.get(

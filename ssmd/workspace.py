@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
@@ -51,7 +52,7 @@ def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None
 @functools.lru_cache(maxsize=8192)
 def schema_file_path(schema_file: str) -> str:
     """Root-relative path of a `schema_file` value (it is relative to exchanges/schemas/)."""
-    return str(PurePosixPath(SCHEMAS_DIR, schema_file))
+    return posixpath.normpath(f"{SCHEMAS_DIR}/{schema_file}")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -305,8 +306,9 @@ def discover(root: Path) -> list[str]:
         directory = base / folder
         if not directory.is_dir():
             continue
-        for entry in sorted(directory.iterdir()):
-            path = f"{REGISTRY_DIR}/{folder}/{entry.name}"
+        entries = directory.rglob("*.capnp") if folder == "schemas" else ()
+        for entry in sorted({*directory.iterdir(), *entries}):
+            path = entry.relative_to(root).as_posix()
             if entry.is_file() and kind_of(path) is not None:
                 found.append(path)
     return found
