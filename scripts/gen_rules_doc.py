@@ -46,6 +46,12 @@ Each example below is a case from `tests/rules/cases/<CODE>.yaml`: the test
 suite proves that the rule reports exactly this, at exactly this position.
 SSMD206, SSMD208 and SSMD209 (git history and structural compatibility) are
 not implemented yet.
+
+Adding a rule: write a small function in `ssmd/rules/` registered with
+`@rule(CODE, name, severity, *kinds)` whose docstring says what it checks and
+why (its first sentence is the summary), add `tests/rules/cases/CODE.yaml`
+with a case where it fires at the exact line and column and a clean near
+miss, then regenerate this file. `tests/rules/` fails until all three exist.
 """
 
 
