@@ -46,11 +46,13 @@ Model = Feed | Schema | Environment
 def kind_of(path: str) -> Kind | None:
     """The kind of a root-relative posix path, or None when it is not a registry file."""
     parts = path.split("/")
-    if len(parts) != 3 or parts[0] != REGISTRY_DIR:
+    if len(parts) < 3 or parts[0] != REGISTRY_DIR:
+        return None
+    if parts[1] == "schemas" and parts[-1].endswith(".capnp") and ".." not in parts:
+        return Kind.CAPNP  # in any subfolder: `schema_file: common/money.capnp` is inside
+    if len(parts) != 3:
         return None
     folder, filename = parts[1], parts[2]
-    if folder == "schemas" and filename.endswith(".capnp"):
-        return Kind.CAPNP
     if not filename.endswith(".yaml"):
         return None
     return {"feeds": Kind.FEED, "schemas": Kind.SCHEMA, "environments": Kind.ENVIRONMENT}.get(
@@ -177,7 +179,7 @@ def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) 
         except ValidationError as error:
             errors = error.errors(include_url=False)
         if round_number == 0:
-            doc.problems.extend(_problem(doc, model_type, e) for e in errors)
+            doc.problems.extend(_first_problems(doc, model_type, errors))
         targets = set()
         for e in errors:
             loc = tuple(e["loc"])
@@ -188,6 +190,28 @@ def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) 
         for target in sorted(targets, key=_path_sort_key, reverse=True):
             _delete(data, target, kept)
     doc.dropped = kept
+
+
+def _first_problems(
+    doc: Document, model_type: type[BaseModel], errors: list[Any]
+) -> list[LoadProblem]:
+    """One problem per mistake: a misspelt required key is reported as unknown, not also missing.
+
+    `efective_from:` is one typo; "unknown key, did you mean 'effective_from'"
+    says all there is, and a second "'effective_from' is missing" would only
+    repeat it.
+    """
+    problems = [_problem(doc, model_type, e) for e in errors]
+    suggested = {
+        (tuple(e["loc"][:-1]), p.replacement)
+        for e, p in zip(errors, problems, strict=True)
+        if p.code == "SSMD003" and p.replacement
+    }
+    return [
+        p
+        for e, p in zip(errors, problems, strict=True)
+        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in suggested)
+    ]
 
 
 def _path_sort_key(path: ModelPath) -> tuple[tuple[int, int, str], ...]:

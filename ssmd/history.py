@@ -89,7 +89,7 @@ class RepositoryHistory:
             return
         if not is_repository(self.root):
             self._problem = (
-                f"{self.root} is not in a git repository, so older schema versions cannot be "
+                "the registry is not in a git repository, so older schema versions cannot be "
                 "looked up in history; run `git init` and commit the registry"
             )
             return

@@ -7,11 +7,14 @@ command, rule and hover goes through it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ssmd.models import SCHEMA_REF_PATTERN, SchemaStatus, SchemaVersion
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class Versioned(Protocol):
@@ -59,11 +62,18 @@ def today() -> dt.date:
 
 
 def parse_date(text: str) -> dt.date:
-    """Parse YYYY-MM-DD or raise ValueError with a sentence for the user."""
+    """Parse YYYY-MM-DD or raise ValueError with a sentence for the user.
+
+    Only that form: `date.fromisoformat` also takes `20251201` and week dates
+    (`2025-W49-1`), which nobody means when typing `--as-of`.
+    """
+    problem = f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2025-12-01"
+    if not _ISO_DATE.match(text):
+        raise ValueError(problem)
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2025-12-01") from None
+        raise ValueError(problem) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,11 +71,25 @@ class EnvironmentView(BaseModel):
 def timeline(
     versions: list[FeedVersion] | list[SchemaVersion],
     in_effect: FeedVersion | SchemaVersion | None,
+    include_drafts: bool = True,
 ) -> list[VersionPeriod]:
+    """Each version's period: from its effective_from to the day before the next one.
+
+    Without `include_drafts` a draft ends no period (unpinned references skip
+    drafts), so the version before it stays open, as resolution has it.
+    """
     ordered = in_date_order(versions)
+    ends_period = resolvable_schema_version(include_drafts)
     periods = []
     for index, version in enumerate(ordered):
-        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        following = next(
+            (
+                later
+                for later in ordered[index + 1 :]
+                if not isinstance(later, SchemaVersion) or ends_period(later)
+            ),
+            None,
+        )
         until = following.effective_from - dt.timedelta(days=1) if following else None
         status = version.status.value if isinstance(version, SchemaVersion) else None
         periods.append(
@@ -132,7 +146,7 @@ def schema_view(
             )
             for v in in_date_order(schema.versions)
         ],
-        timeline=timeline(schema.versions, current),
+        timeline=timeline(schema.versions, current, include_drafts),
         used_by=[_stem(p) for p in workspace.environments_using_schema(schema.name)],
     )
 

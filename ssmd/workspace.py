@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
@@ -53,7 +54,7 @@ def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None
 @functools.lru_cache(maxsize=8192)
 def schema_file_path(schema_file: str) -> str:
     """Root-relative path of a `schema_file` value (it is relative to exchanges/schemas/)."""
-    return str(PurePosixPath(SCHEMAS_DIR, schema_file))
+    return posixpath.normpath(f"{SCHEMAS_DIR}/{schema_file}")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -204,7 +205,7 @@ class Workspace:
                 if target is not None:
                     entries.append(self._importers[target])
         else:
-            name = document.declared_name
+            name = _index_name(document)
             if name is not None:
                 entries.append(self._by_name[document.kind][name])
             model = document.model
@@ -237,7 +238,7 @@ class Workspace:
                 result |= self._schemas_by_file.get(current, set())
                 pending.extend(self._importers.get(current, set()) - result)
             return result
-        name = document.declared_name
+        name = _index_name(document)
         if name is not None:
             result |= self._by_name[document.kind].get(name, set())
             if document.kind is Kind.FEED:
@@ -319,6 +320,18 @@ class Workspace:
         return {p: self._compiled[p] for p in wanted}
 
 
+def _index_name(document: Document) -> str | None:
+    """The name a document is found by: its `name`, else (unreadable) its file name.
+
+    A feed file with a syntax error still exists: environments naming it must
+    not also get "unknown feed" (one mistake, one finding), and fixing it must
+    re-check them.
+    """
+    if document.declared_name is not None:
+        return document.declared_name
+    return document.stem if document.model is None else None
+
+
 def discover(root: Path) -> list[str]:
     """Root-relative paths of every registry file under `root`, sorted."""
     found: list[str] = []
@@ -327,8 +340,9 @@ def discover(root: Path) -> list[str]:
         directory = base / folder
         if not directory.is_dir():
             continue
-        for entry in sorted(directory.iterdir()):
-            path = f"{REGISTRY_DIR}/{folder}/{entry.name}"
+        entries = directory.rglob("*.capnp") if folder == "schemas" else ()
+        for entry in sorted({*directory.iterdir(), *entries}):
+            path = entry.relative_to(root).as_posix()
             if entry.is_file() and kind_of(path) is not None:
                 found.append(path)
     return found

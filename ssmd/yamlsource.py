@@ -121,9 +121,10 @@ def parse_yaml(text: str) -> ParsedYaml:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        span = Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
-        problems.append(SyntaxProblem("SSMD001", _syntax_message(error), span))
+        problems.append(SyntaxProblem("SSMD001", _syntax_message(error), _error_span(error, text)))
+        return ParsedYaml(None, source_map, problems)
+    except yaml.reader.ReaderError as error:
+        problems.append(_reader_problem(error, text))
         return ParsedYaml(None, source_map, problems)
     except yaml.YAMLError as error:
         problems.append(SyntaxProblem("SSMD001", f"YAML syntax error: {error}", Span.point(0)))
@@ -143,10 +144,66 @@ def parse_yaml(text: str) -> ParsedYaml:
     return ParsedYaml(data, source_map, problems)
 
 
+_HINTS = (
+    ("tab character", "indent with spaces: YAML does not allow tabs for indentation"),
+    (
+        "quoted scalar; found unexpected end",
+        "the quote opened here is never closed; add the closing quote",
+    ),
+    ("end of stream", "the quote or bracket opened here is never closed; close it"),
+    ("expected ',' or ']'", "the '[' opened here is never closed; add the ']'"),
+    ("expected ',' or '}'", "the '{' opened here is never closed; add the '}'"),
+    (
+        "mapping values are not allowed",
+        "a ':' where no key may start: check this line's indentation, "
+        "or quote a value that contains ': '",
+    ),
+    (
+        "expected '-' indicator",
+        "this line is indented differently from the list above it; line it up with "
+        "the keys of its list item",
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from the keys around it; line it up with them",
+    ),
+    ("single document", "a registry file holds one document: remove the extra '---'"),
+    ("undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
+)
+
+
 def _syntax_message(error: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (error.context, error.problem) if p]
     detail = "; ".join(parts) if parts else "invalid YAML"
-    return f"YAML syntax error: {detail}"
+    hint = next((h for needle, h in _HINTS if needle in detail), None)
+    return f"YAML syntax error: {detail}" + (f" ({hint})" if hint else "")
+
+
+def _error_span(error: yaml.MarkedYAMLError, text: str) -> Span:
+    """Where the parser gave up, or where the unclosed thing began when it gave up at the end.
+
+    An unclosed quote or bracket is only noticed at the end of the file, a line
+    past anything the user wrote; the opening mark is the useful place.
+    """
+    mark = error.problem_mark or error.context_mark
+    at_end = mark is not None and mark.index >= len(text.rstrip())
+    if at_end and error.context_mark is not None and error.problem_mark is not None:
+        mark = error.context_mark
+    return Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str) -> SyntaxProblem:
+    """A character YAML forbids (binary junk, control characters), located by line and column."""
+    position = max(0, min(int(error.position), len(text)))
+    line = text.count("\n", 0, position)
+    column = position - (text.rfind("\n", 0, position) + 1)
+    character = error.character
+    code = ord(character) if isinstance(character, str) else int(character)
+    message = (
+        f"the file holds a character YAML does not allow (#x{code:04x}); registry files are "
+        "plain UTF-8 text: remove it, or check that this is the file you meant"
+    )
+    return SyntaxProblem("SSMD001", message, Span.point(line, column))
 
 
 def _span(node: yaml.Node) -> Span:

@@ -52,9 +52,15 @@ def write_files(tmp_path: Path) -> WriteFiles:
 
 
 def run_ssmd(
-    *args: str, root: Path | None = None, env: Mapping[str, str] | None = None
+    *args: str,
+    root: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a child process (exit codes and streams as a user sees them)."""
+    """Run the real CLI in a child process (exit codes and streams as a user sees them).
+
+    `cwd` is the working directory (root discovery walks up from it).
+    """
     command = [sys.executable, "-m", "ssmd"]
     if root is not None:
         command += ["--root", str(root)]
@@ -63,6 +69,7 @@ def run_ssmd(
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
+        cwd=cwd,
         timeout=120,
         check=False,
     )

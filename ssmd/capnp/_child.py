@@ -3,7 +3,8 @@
 pycapnp 2.1-2.2.4 aborts the interpreter on a schema error, so this runs in
 its own process: the parent learns which file was being compiled from the
 `start` line printed before each one, and reads the abort message from stderr.
-Protocol: stdin one JSON object {"dir": D, "files": [relative paths]} (with
+Protocol: stdin one JSON object {"dir": D, "files": [relative paths],
+"standard": [folders for absolute imports such as "/capnp/c++.capnp"]} (with
 "nested": true, each file's first path component is a folder holding its own
 file set and import root); stdout one JSON line per event.
 """
@@ -34,7 +35,8 @@ def main() -> None:
         # Nested: each file set sits in its own first-level folder, which is its import root.
         root = f"{directory}/{relative.split('/', 1)[0]}" if nested else directory
         try:
-            module = parser.load(f"{directory}/{relative}", imports=[root])
+            imports = [root, *request.get("standard", [])]
+            module = parser.load(f"{directory}/{relative}", imports=imports)
             structure = describe(module)
         except Exception as error:  # pycapnp 2.0 raises instead of aborting
             print(json.dumps({"file": relative, "ok": False, "message": str(error)}), flush=True)

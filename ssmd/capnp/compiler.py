@@ -14,7 +14,9 @@ recompiled, not even by the next `ssmd validate`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -33,7 +35,7 @@ from ssmd.capnp.imports import scan_imports
 CHILD_TIMEOUT_SECONDS = 60.0
 CHILD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 """Children compiling in parallel for large batches (a cold workspace)."""
-_ENGINE = "pycapnp-2/structure-2"  # cache key part: a new compiler or description differs
+_ENGINE = "pycapnp-3/structure-2"  # cache key part: a new compiler or description differs
 _PYCAPNP_ERROR = re.compile(r"(?P<path>[^\s:]+\.capnp):(?P<line>\d+): failed: (?P<message>.*)")
 _CAPNP_TOOL_ERROR = re.compile(
     r"^(?P<path>[^\s:]+\.capnp):(?P<line>\d+):(?P<column>\d+)(?:-(?P<end>\d+))?: "
@@ -263,7 +265,9 @@ def _run_child(
     environment["PYTHONPATH"] = os.pathsep.join(
         p for p in (package_parent, environment.get("PYTHONPATH")) if p
     )
-    request = json.dumps({"dir": directory, "files": files, "nested": nested})
+    request = json.dumps(
+        {"dir": directory, "files": files, "nested": nested, "standard": standard_import_dirs()}
+    )
     try:
         completed = subprocess.run(
             [sys.executable, "-m", "ssmd.capnp._child"],
@@ -318,13 +322,37 @@ def _from_abort(directory: str, relative: str, stderr: str) -> CompileResult:
     return CompileResult(False, (CompileError(relative, 0, None, None, detail),))
 
 
+@functools.cache
+def standard_import_dirs() -> list[str]:
+    """Folders that resolve Cap'n Proto's standard imports (`import "/capnp/c++.capnp"`).
+
+    pycapnp ships those files inside its package and Debian's `capnproto`
+    ships none, so with only the registry folder as import path a schema using
+    the common `$Cxx.namespace(...)` annotation would not compile. Found
+    without importing pycapnp (the parent process never loads the compiler).
+    """
+    candidates: list[Path] = []
+    spec = importlib.util.find_spec("capnp")
+    if spec is not None and spec.submodule_search_locations:
+        candidates.extend(Path(p).parent for p in spec.submodule_search_locations)
+    candidates += [Path("/usr/local/include"), Path("/usr/include")]
+    return [str(c) for c in candidates if (c / "capnp" / "c++.capnp").is_file()]
+
+
 def _ask_capnp_tool(directory: str, relative: str) -> list[CompileError]:
     tool = shutil.which("capnp")
     if tool is None:
         return []
     try:
         completed = subprocess.run(
-            [tool, "compile", "-o-", f"-I{directory}", relative],
+            [
+                tool,
+                "compile",
+                "-o-",
+                f"-I{directory}",
+                *(f"-I{folder}" for folder in standard_import_dirs()),
+                relative,
+            ],
             cwd=directory,
             capture_output=True,
             text=True,
@@ -342,7 +370,31 @@ def _ask_capnp_tool(directory: str, relative: str) -> list[CompileError]:
         end = int(match["end"]) - 1 if match["end"] else None
         file = _inside(directory, match["path"], relative)
         errors.append(CompileError(file, int(match["line"]) - 1, column, end, match["message"]))
-    return errors
+    return _fold_notes(errors)
+
+
+_NOTE = re.compile(r"^(?P<what>.*) (?:originally used|previously defined) here\.$")
+
+
+def _fold_notes(errors: list[CompileError]) -> list[CompileError]:
+    """Merge the tool's "... originally used here." lines into the error they explain.
+
+    `capnp` prints a duplicate as two errors, the mistake and then where the
+    first one was; that is one mistake, so it becomes one message.
+    """
+    folded: list[CompileError] = []
+    for error in errors:
+        note = _NOTE.match(error.message)
+        if note is None or not folded or folded[-1].file != error.file:
+            folded.append(error)
+            continue
+        primary = folded[-1]
+        where = f"{error.message.removesuffix(' here.').rstrip('.')} on line {error.line + 1}"
+        message = f"{primary.message.rstrip('.')}; {where[0].lower()}{where[1:]}"
+        folded[-1] = CompileError(
+            primary.file, primary.line, primary.column, primary.end_column, message
+        )
+    return folded
 
 
 def _inside(directory: str, reported: str, fallback: str) -> str:

@@ -31,7 +31,14 @@ def period_lines(periods: list[VersionPeriod]) -> list[str]:
 
 def feed_version_lines(version: FeedVersion) -> list[str]:
     fields = version.model_dump(mode="json", exclude={"version", "effective_from"})
-    return [f"    {key}: {value}" for key, value in fields.items() if value is not None]
+    return [f"    {key}: {_yaml_text(value)}" for key, value in fields.items() if value is not None]
+
+
+def _yaml_text(value: object) -> str:
+    """A value as the YAML file spells it (`true`, not Python's `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def render_feed(view: FeedView) -> str:

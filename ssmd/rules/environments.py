@@ -10,7 +10,9 @@ from ssmd.models import (
     AuthMethod,
     Environment,
     FeedStatus,
+    Schema,
     SchemaStatus,
+    SchemaVersion,
     StorageType,
     TransportType,
 )
@@ -87,9 +89,12 @@ def schema_version_exists(document: Document, context: Context) -> Iterator[Find
     yield Finding(f"schema {ref.name} has no version {ref.version} (versions: {ids})", SCHEMA)
 
 
-def _switch_to_current(context: Context, ref: SchemaRef, schema) -> Fix | None:  # type: ignore[no-untyped-def]
+def _switch_to_current(
+    context: Context, ref: SchemaRef, schema: Schema, offending: SchemaVersion
+) -> Fix | None:
+    """Pin the version in effect instead, unless that is the offending version itself."""
     current = resolve_as_of(schema.versions, context.as_of, resolvable_schema_version())
-    if current is None or current.version == ref.version:
+    if current is None or current.version == offending.version:
         return None
     target = f"{ref.name}:{current.version}"
     return Fix(f"Use {target} ({current.status.value}, in effect)", (Edit(target, SCHEMA),))
@@ -111,7 +116,7 @@ def no_draft_schema(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(
             f"{ref} is a draft; promote it or use the active version",
             SCHEMA,
-            fix=_switch_to_current(context, ref, schema),
+            fix=_switch_to_current(context, ref, schema, version),
         )
 
 
@@ -127,7 +132,7 @@ def deprecated_schema(document: Document, context: Context) -> Iterator[Finding]
         yield Finding(
             f"{ref.name}:{version.version} is deprecated; move to a current version",
             SCHEMA,
-            fix=_switch_to_current(context, ref, schema),
+            fix=_switch_to_current(context, ref, schema, version),
         )
 
 
@@ -168,7 +173,7 @@ def feed_is_active(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(f"feed {feed.name} is {feed.status.value}", FEED)
 
 
-@rule("SSMD308", "missing-key", Severity.WARNING, Kind.ENVIRONMENT)
+@rule("SSMD308", "undeclared-auth-key", Severity.WARNING, Kind.ENVIRONMENT)
 def keys_for_auth(document: Document, context: Context) -> Iterator[Finding]:
     """The feed version in effect authenticates with a method the environment declares no key for.
 

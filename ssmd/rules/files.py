@@ -26,8 +26,11 @@ def _problems(document: Document, code: str) -> Iterator[Finding]:
 def yaml_syntax(document: Document, context: Context) -> Iterator[Finding]:
     """The file is not valid YAML.
 
-    The position is where the parser gave up; the mistake is often just before
-    it (an unclosed quote or bracket, a tab used for indentation).
+    The position is where the parser gave up (for an unclosed quote or
+    bracket: where it opens); the mistake is often on that line or just
+    before it, such as a key indented differently from its neighbours or a
+    tab used for indentation. The message ends with a hint for the common
+    cases.
     """
     return _problems(document, "SSMD001")
 

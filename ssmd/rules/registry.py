@@ -7,6 +7,7 @@ The rule's docstring is its user documentation (docs/rules.md is built from it).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,11 +73,13 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return (self.check.__doc__ or "").strip().splitlines()[0]
+        return self.documentation.splitlines()[0] if self.documentation else ""
 
     @property
     def documentation(self) -> str:
-        return (self.check.__doc__ or "").strip()
+        """The docstring without its source indentation (SARIF, docs/rules.md, hovers)."""
+        first, _, rest = (self.check.__doc__ or "").strip().partition("\n")
+        return f"{first}\n{textwrap.dedent(rest)}".strip()
 
 
 RULES: dict[str, Rule] = {}

@@ -82,6 +82,9 @@ def hash_matches_file(document: Document, context: Context) -> Iterator[Finding]
             )
 
 
+_PARSE_HINT = " (often a missing ';' or brace just before this point)"
+
+
 @rule("SSMD203", "schema-compile-error", Severity.ERROR, Kind.CAPNP)
 def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
     """The `.capnp` file does not compile.
@@ -94,7 +97,10 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
     if result is None or result.ok:
         return
     imports = scan_imports(document.text)
+    reported_imports: set[str] = set()
     for error in result.errors:
+        if error.file in reported_imports:
+            continue  # one finding per broken import; that file's own findings list them all
         if error.file == document.path:
             line = error.line
             if error.column is None:
@@ -102,8 +108,10 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
             else:
                 end = error.end_column if error.end_column is not None else error.column + 1
                 span = Span.of(line, error.column, line, max(end, error.column + 1))
-            yield Finding(f"does not compile: {error.message}", span=span)
+            hint = _PARSE_HINT if error.message.strip() == "Parse error." else ""
+            yield Finding(f"does not compile: {error.message}{hint}", span=span)
             continue
+        reported_imports.add(error.file)
         imported = next((i for i in imports if i.resolve(document.path) == error.file), None)
         span = imported.span if imported else Span.whole_line(document.text, 0)
         yield Finding(

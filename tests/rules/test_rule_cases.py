@@ -16,71 +16,55 @@ A case file:
 In file texts, `{{sha256:exchanges/schemas/trade.capnp}}` becomes the hash of
 that case file's content. An expectation may add `message: <substring>` and
 `fix: <title substring>`. Expectations list all findings, so a case proves both
-that the rule fires where it should and that nothing else fires.
+that the rule fires where it should and that nothing else fires. Texts may be
+YAML double-quoted strings where a tab or a control character matters.
+Top-level keys other than `code` and `cases` (e.g. `fixtures:` holding
+anchors that several cases reuse) are ignored by the runner.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
-from ssmd.check import check
-from ssmd.workspace import Workspace
-
-CASES = Path(__file__).parent / "cases"
-_HASH = re.compile(r"\{\{sha256:(?P<path>[^}]+)\}\}")
-
-
-def load_cases() -> list[Any]:
-    params = []
-    for case_file in sorted(CASES.glob("*.yaml")):
-        spec = yaml.safe_load(case_file.read_text())
-        for case in spec["cases"]:
-            params.append(pytest.param(spec["code"], case, id=f"{case_file.stem}: {case['name']}"))
-    return params
+from tests.rules.casefiles import (
+    CASES,
+    Case,
+    all_cases,
+    expectation_key,
+    finding_key,
+    run_case,
+)
 
 
-def materialize(files: dict[str, str]) -> dict[str, str]:
-    def digest(match: re.Match[str]) -> str:
-        content = files[match["path"]].encode()
-        return "sha256:" + hashlib.sha256(content).hexdigest()
-
-    return {path: _HASH.sub(digest, text) for path, text in files.items()}
-
-
-@pytest.mark.parametrize(("code", "case"), load_cases())
-def test_rule_case(code: str, case: dict[str, Any], write_files: Any) -> None:
-    root = write_files(materialize(case["files"]))
-    as_of = case.get("as_of")
-    if isinstance(as_of, str):
-        as_of = dt.date.fromisoformat(as_of)
-    results = check(Workspace.load(root), as_of=as_of)
-    found = sorted(
-        (d.code, d.file, *d.span.one_based(), d.message, d.fix.title if d.fix else "")
-        for ds in results.values()
-        for d in ds
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"{c.code}: {c.name}") for c in all_cases()])
+def test_rule_case(case: Case, tmp_path: Path) -> None:
+    found = run_case(tmp_path, case)
+    expected = sorted(case.expect, key=expectation_key)
+    described = [(*finding_key(d), d.message, d.fix.title if d.fix else "") for d in found]
+    assert [finding_key(d) for d in found] == [expectation_key(e) for e in expected], (
+        f"findings: {described}"
     )
-    expected = case.get("expect") or []
-    assert [f[:4] for f in found] == sorted(
-        (e["code"], e["file"], e["line"], e["column"]) for e in expected
-    ), f"findings: {found}"
-    for expectation, finding in zip(
-        sorted(expected, key=lambda e: (e["code"], e["file"], e["line"], e["column"])),
-        found,
-        strict=True,
-    ):
-        assert expectation.get("message", "") in finding[4]
-        assert expectation.get("fix", "") in finding[5]
-    if expected:
-        assert any(e["code"] == code for e in expected), "a case file must exercise its own rule"
+    for expectation, finding in zip(expected, found, strict=True):
+        assert expectation.get("message", "") in finding.message, described
+        if "fix" in expectation:
+            assert finding.fix is not None, f"{finding.code} offers no fix"
+            assert expectation["fix"] in finding.fix.title
+        elif finding.code == case.code:
+            assert finding.fix is None, f"document the fix {finding.fix} with `fix:`"
 
 
 def test_every_case_file_is_named_after_its_code() -> None:
     for case_file in CASES.glob("*.yaml"):
         assert yaml.safe_load(case_file.read_text())["code"] == case_file.stem
+
+
+def test_every_case_file_has_a_firing_and_a_clean_case() -> None:
+    by_code: dict[str, list[Case]] = {}
+    for case in all_cases():
+        by_code.setdefault(case.code, []).append(case)
+    for code, cases in by_code.items():
+        assert any(any(e["code"] == code for e in c.expect) for c in cases), code
+        assert any(not c.expect for c in cases), f"{code} has no clean near-miss case"
