@@ -280,9 +280,11 @@ def inlay_hint(found: InlayHint, lines: Lines, encoding: str) -> lsp.InlayHint:
     )
 
 
-def document_link(root: Path, found: DocumentLink, lines: Lines, encoding: str) -> lsp.DocumentLink:
+def document_link(
+    root: Path, found: DocumentLink, lines: Lines, encoding: str, tooltips: bool
+) -> lsp.DocumentLink:
     return lsp.DocumentLink(
         range=to_range(found.span, lines, encoding),
         target=path_to_uri(root, found.target),
-        tooltip=f"Open {found.target}",
+        tooltip=f"Open {found.target}" if tooltips else None,
     )

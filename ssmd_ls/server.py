@@ -210,9 +210,13 @@ async def initialized(ls: SsmdServer, params: lsp.InitializedParams) -> None:
     ls.ready = asyncio.Event()
     await _register_watchers(ls)
     await _fetch_configuration(ls)
-    await _index_workspace(ls)
+    token = await _index_workspace(ls)
     ls.ready.set()
     ls.schedule()
+    if ls._flush_task is not None:  # the progress ends once every file has been checked
+        await asyncio.shield(ls._flush_task)
+    if token is not None:
+        ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="checked"))
 
 
 async def _register_watchers(ls: SsmdServer) -> None:
@@ -250,7 +254,8 @@ async def _fetch_configuration(ls: SsmdServer) -> None:
         ls.apply_settings(answer[0])
 
 
-async def _index_workspace(ls: SsmdServer) -> None:
+async def _index_workspace(ls: SsmdServer) -> str | None:
+    """Read every registry file (on the worker), reporting progress; returns the token."""
     checker = ls.checker
     assert checker is not None
     window = ls.client_capabilities.window
@@ -279,7 +284,9 @@ async def _index_workspace(ls: SsmdServer) -> None:
         log.exception("indexing failed")
         ls.tell("ssmd-ls could not read the registry; see the server log", lsp.MessageType.Error)
     if token is not None:
-        ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="indexed"))
+        report = lsp.WorkDoneProgressReport(message="checking every file", percentage=100)
+        ls.work_done_progress.report(token, report)
+    return token
 
 
 @server.feature(lsp.SHUTDOWN)
@@ -632,7 +639,10 @@ async def on_document_link(
             return None
         lines = convert.Lines(found[1].text)
         links = document_links(ls.checker.workspace, found[1])
-        return [convert.document_link(ls.root, link, lines, ls.encoding) for link in links]
+        text_document = ls.client_capabilities.text_document
+        link = text_document.document_link if text_document else None
+        tooltips = bool(link and link.tooltip_support)
+        return [convert.document_link(ls.root, x, lines, ls.encoding, tooltips) for x in links]
 
     return await ls.on_worker(work)
 
