@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
 
 from ssmd.check import Diagnostic, QuickFix
 from ssmd.completion import Candidate, Completions
@@ -19,6 +21,7 @@ from ssmd.navigation import DocumentLink, InlayHint, Location, OutlineItem, Work
 from ssmd.rules import Severity
 from ssmd.span import Position, Span
 
+_CONVERTER = get_converter()
 SOURCE = "ssmd"
 RULES_DOC = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/rules.md"
 
@@ -116,9 +119,52 @@ def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic
     )
 
 
-def diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> list[lsp.Diagnostic]:
+WireDiagnostic = dict[str, Any]
+"""A diagnostic in its JSON form, exactly what `diagnostic` unstructures to."""
+
+
+def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> list[WireDiagnostic]:
+    """`diagnostic` for many at once, built straight in JSON form.
+
+    Why: a feed edit republishes hundreds of environments, and unstructuring
+    lsprotocol objects through cattrs costs ~0.13 ms per list; building the
+    dicts directly costs a tenth of that (a unit test keeps the two identical).
+    """
     lines = Lines(text)
-    return [diagnostic(d, lines, encoding) for d in found]
+    wire = []
+    for d in found:
+        start, end = (
+            to_client(d.span.start, lines, encoding),
+            to_client(d.span.end, lines, encoding),
+        )
+        wire.append(
+            {
+                "range": {
+                    "start": {"line": start.line, "character": start.character},
+                    "end": {"line": end.line, "character": end.character},
+                },
+                "message": d.message,
+                "severity": _SEVERITY[d.severity].value,
+                "code": d.code,
+                "codeDescription": {"href": f"{RULES_DOC}#{d.code.lower()}"},
+                "source": SOURCE,
+                "data": {"rule": d.rule_name},
+            }
+        )
+    return wire
+
+
+def from_wire(items: Iterable[WireDiagnostic]) -> list[lsp.Diagnostic]:
+    """lsprotocol objects again, for the (rarer) pull reports."""
+    return [_CONVERTER.structure(item, lsp.Diagnostic) for item in items]
+
+
+def publish_message(uri: str, items: list[WireDiagnostic], version: int | None) -> dict[str, Any]:
+    """A whole `textDocument/publishDiagnostics` notification, ready for json.dumps."""
+    params: dict[str, Any] = {"uri": uri, "diagnostics": items}
+    if version is not None:
+        params["version"] = version
+    return {"jsonrpc": "2.0", "method": lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
 
 
 def hover(markdown: str, span: Span, lines: Lines, encoding: str) -> lsp.Hover:

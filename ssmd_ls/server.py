@@ -56,7 +56,7 @@ class SsmdServer(LanguageServer):
         super().__init__("ssmd-ls", version_text)
         self.checker: Checker | None = None
         self.settings = Settings()
-        self.published: dict[str, list[lsp.Diagnostic]] = {}
+        self.published: dict[str, list[convert.WireDiagnostic]] = {}
         self.result_ids: dict[str, str] = {}
         self.pull_mode = False
         self.ready: asyncio.Event | None = None
@@ -100,10 +100,12 @@ class SsmdServer(LanguageServer):
             await self.ready.wait()
         while True:
 
-            def work() -> list[tuple[Checked, list[lsp.Diagnostic]]]:
+            def work() -> list[tuple[Checked, list[convert.WireDiagnostic]]]:
                 encoding, as_of = self.encoding, self.settings.effective_as_of()
                 checked = checker.check_dirty(as_of)
-                return [(c, convert.diagnostics(c.diagnostics, c.text, encoding)) for c in checked]
+                return [
+                    (c, convert.wire_diagnostics(c.diagnostics, c.text, encoding)) for c in checked
+                ]
 
             try:
                 results = await asyncio.get_running_loop().run_in_executor(checker.executor, work)
@@ -115,7 +117,7 @@ class SsmdServer(LanguageServer):
             if checker.idle():
                 return
 
-    def _deliver(self, results: Sequence[tuple[Checked, list[lsp.Diagnostic]]]) -> None:
+    def _deliver(self, results: Sequence[tuple[Checked, list[convert.WireDiagnostic]]]) -> None:
         changed = False
         for checked, diagnostics in results:
             uri = convert.path_to_uri(self.root, checked.path)
@@ -126,12 +128,8 @@ class SsmdServer(LanguageServer):
             self.published[uri] = diagnostics
             self.result_ids[uri] = uuid.uuid4().hex
             changed = True
-            if not self.pull_mode:
-                self.text_document_publish_diagnostics(
-                    lsp.PublishDiagnosticsParams(
-                        uri=uri, diagnostics=diagnostics, version=checked.version
-                    )
-                )
+            if not self.pull_mode:  # already JSON: pygls only dumps and frames it
+                self.protocol._send_data(convert.publish_message(uri, diagnostics, checked.version))
         if changed and self.pull_mode and self._client_refreshes():
             self.workspace_diagnostic_refresh(None)
 
@@ -418,7 +416,7 @@ async def document_diagnostic(
     if params.previous_result_id == result_id:
         return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return lsp.RelatedFullDocumentDiagnosticReport(
-        items=ls.published.get(uri, []), result_id=result_id
+        items=convert.from_wire(ls.published.get(uri, [])), result_id=result_id
     )
 
 
@@ -440,7 +438,7 @@ async def workspace_diagnostic(
         else:
             items.append(
                 lsp.WorkspaceFullDocumentDiagnosticReport(
-                    uri=uri, version=None, items=diagnostics, result_id=result_id
+                    uri=uri, version=None, items=convert.from_wire(diagnostics), result_id=result_id
                 )
             )
     return lsp.WorkspaceDiagnosticReport(items=items)
