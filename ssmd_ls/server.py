@@ -10,6 +10,7 @@ when a cross-file change alters them.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -213,6 +214,10 @@ async def initialized(ls: SsmdServer, params: lsp.InitializedParams) -> None:
     ls.schedule()
     if ls._flush_task is not None:  # the progress ends once every file has been checked
         await asyncio.shield(ls._flush_task)
+    # The indexed workspace is long-lived: move it out of the collector's way, or every
+    # full collection walks ~100 MB of objects (a 50-100 ms pause in the middle of edits).
+    gc.collect()
+    gc.freeze()
     if token is not None:
         ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="checked"))
 
