@@ -23,7 +23,10 @@ def main(argv: list[str] | None = None) -> None:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from ssmd_ls.server import server  # after argument parsing: `--help` stays instant
+    # Imported after argument parsing (`--help` stays instant); `requests` registers
+    # the request handlers on `server`.
+    from ssmd_ls import requests  # noqa: F401
+    from ssmd_ls.server import server
 
     # The checking thread holds the GIL while it works; pygls reads stdin in another
     # thread and hands each message to the event loop. At the default 5 ms switch
