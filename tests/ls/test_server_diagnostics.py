@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
@@ -139,6 +141,19 @@ async def test_hover_shows_version_in_effect_and_timeline(client: LanguageClient
     hover = await hover_at(client, target, 1, 8)
     assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
     assert "As of 2025-06-01: **v2**" in hover.contents.value
+
+    # The editor's settings change (VS Code style: the notification carries nothing,
+    # the server asks workspace/configuration again).
+    client.set_configuration({"asOf": "2024-08-01"}, section="ssmd")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        hover = await hover_at(client, target, 1, 8)
+        assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+        if "As of 2024-08-01: **v1**" in hover.contents.value:
+            break
+        assert asyncio.get_running_loop().time() < deadline, hover.contents.value
+        await asyncio.sleep(0.05)
 
 
 async def test_completion_of_feeds_schema_refs_and_keys(client: LanguageClient) -> None:
