@@ -12,7 +12,6 @@ import types
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import PurePosixPath
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +21,9 @@ from ssmd.span import Span
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
+MAX_DOCUMENT_CHARACTERS = 1_000_000
+"""Registry files are a few kilobytes; reading a multi-megabyte paste would stall an
+editor for seconds (libyaml plus validation grow with every key)."""
 
 
 class Kind(StrEnum):
@@ -31,8 +33,16 @@ class Kind(StrEnum):
     CAPNP = "capnp"
 
     @property
+    def article(self) -> str:
+        """`a feed`, `an environment`: for messages."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
+    @property
     def folder(self) -> str:
-        return {"feed": "feeds", "environment": "environments"}.get(self.value, "schemas")
+        return _FOLDERS[self.value]
+
+
+_FOLDERS = {"feed": "feeds", "environment": "environments", "schema": "schemas", "capnp": "schemas"}
 
 
 MODEL_OF_KIND: dict[Kind, type[BaseModel]] = {
@@ -90,7 +100,10 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return PurePosixPath(self.path).stem
+        # String operations, not PurePosixPath: rules ask for every file on every check.
+        name = self.path.rpartition("/")[2]
+        dot = name.rfind(".")
+        return name[:dot] if dot > 0 else name
 
     def source_path(self, path: ModelPath) -> ModelPath:
         """Translate a model path into a source path (they differ after dropped list items)."""
@@ -136,6 +149,18 @@ def load_document(path: str, text: str) -> Document:
         raise ValueError(f"{path} is not a registry file")
     if kind is Kind.CAPNP:
         return Document(path, kind, text)
+    if len(text) > MAX_DOCUMENT_CHARACTERS:
+        doc = Document(path, kind, text)
+        doc.problems.append(
+            LoadProblem(
+                "SSMD005",
+                f"the file is {len(text):,} characters long; {kind.article} file is never "
+                f"larger than {MAX_DOCUMENT_CHARACTERS:,}, so it is not read "
+                "(is this the right file?)",
+                Span.point(0),
+            )
+        )
+        return doc
     parsed = parse_yaml(text)
     doc = Document(path, kind, text, source_map=parsed.source_map)
     doc.problems.extend(LoadProblem(p.code, p.message, p.span) for p in parsed.problems)
@@ -162,6 +187,9 @@ def load_document(path: str, text: str) -> Document:
 
 
 _MAX_REPAIR_ROUNDS = 8
+MAX_PROBLEMS = 100
+"""Problems reported per file: past this a file is not a typo away from valid, and
+describing 100,000 unknown keys one by one would stall an editor for seconds."""
 
 
 def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) -> None:
@@ -179,7 +207,9 @@ def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) 
         except ValidationError as error:
             errors = error.errors(include_url=False)
         if round_number == 0:
-            doc.problems.extend(_first_problems(doc, model_type, errors))
+            doc.problems.extend(_first_problems(doc, model_type, errors[:MAX_PROBLEMS]))
+            if len(errors) > MAX_PROBLEMS:
+                doc.problems.append(_too_many(doc, len(errors)))
         targets = set()
         for e in errors:
             loc = tuple(e["loc"])
@@ -212,6 +242,15 @@ def _first_problems(
         for e, p in zip(errors, problems, strict=True)
         if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in suggested)
     ]
+
+
+def _too_many(doc: Document, total: int) -> LoadProblem:
+    return LoadProblem(
+        "SSMD005",
+        f"{total - MAX_PROBLEMS} more problems in this {doc.kind} are not listed; "
+        "fix the ones shown first (is this really a registry file?)",
+        Span.point(0),
+    )
 
 
 def _path_sort_key(path: ModelPath) -> tuple[tuple[int, int, str], ...]:
