@@ -22,6 +22,9 @@ from ssmd.span import Span
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
+MAX_DOCUMENT_CHARACTERS = 1_000_000
+"""Registry files are a few kilobytes; reading a multi-megabyte paste would stall an
+editor for seconds (libyaml plus validation grow with every key)."""
 
 
 class Kind(StrEnum):
@@ -29,6 +32,11 @@ class Kind(StrEnum):
     SCHEMA = "schema"
     ENVIRONMENT = "environment"
     CAPNP = "capnp"
+
+    @property
+    def article(self) -> str:
+        """`a feed`, `an environment`: for messages."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
 
     @property
     def folder(self) -> str:
@@ -134,6 +142,18 @@ def load_document(path: str, text: str) -> Document:
         raise ValueError(f"{path} is not a registry file")
     if kind is Kind.CAPNP:
         return Document(path, kind, text)
+    if len(text) > MAX_DOCUMENT_CHARACTERS:
+        doc = Document(path, kind, text)
+        doc.problems.append(
+            LoadProblem(
+                "SSMD005",
+                f"the file is {len(text):,} characters long; {kind.article} file is never "
+                f"larger than {MAX_DOCUMENT_CHARACTERS:,}, so it is not read "
+                "(is this the right file?)",
+                Span.point(0),
+            )
+        )
+        return doc
     parsed = parse_yaml(text)
     doc = Document(path, kind, text, source_map=parsed.source_map)
     doc.problems.extend(LoadProblem(p.code, p.message, p.span) for p in parsed.problems)
@@ -160,6 +180,9 @@ def load_document(path: str, text: str) -> Document:
 
 
 _MAX_REPAIR_ROUNDS = 8
+MAX_PROBLEMS = 100
+"""Problems reported per file: past this a file is not a typo away from valid, and
+describing 100,000 unknown keys one by one would stall an editor for seconds."""
 
 
 def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) -> None:
@@ -177,7 +200,9 @@ def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) 
         except ValidationError as error:
             errors = error.errors(include_url=False)
         if round_number == 0:
-            doc.problems.extend(_problem(doc, model_type, e) for e in errors)
+            doc.problems.extend(_problem(doc, model_type, e) for e in errors[:MAX_PROBLEMS])
+            if len(errors) > MAX_PROBLEMS:
+                doc.problems.append(_too_many(doc, len(errors)))
         targets = set()
         for e in errors:
             loc = tuple(e["loc"])
@@ -188,6 +213,15 @@ def _validate(doc: Document, model_type: type[BaseModel], data: dict[str, Any]) 
         for target in sorted(targets, key=_path_sort_key, reverse=True):
             _delete(data, target, kept)
     doc.dropped = kept
+
+
+def _too_many(doc: Document, total: int) -> LoadProblem:
+    return LoadProblem(
+        "SSMD005",
+        f"{total - MAX_PROBLEMS} more problems in this {doc.kind} are not listed; "
+        "fix the ones shown first (is this really a registry file?)",
+        Span.point(0),
+    )
 
 
 def _path_sort_key(path: ModelPath) -> tuple[tuple[int, int, str], ...]:

@@ -1,11 +1,31 @@
-"""Entry point of `ssmd-ls` (the server lands with the language-server issue)."""
+"""Entry point of `ssmd-ls` and `python -m ssmd_ls`: the language server over stdio."""
 
+from __future__ import annotations
+
+import argparse
+import logging
 import sys
 
 
-def main() -> None:
-    sys.stderr.write("ssmd-ls: the language server is not built yet\n")
-    raise SystemExit(1)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="ssmd-ls", description="Language server for the ssmd registry (LSP over stdio)."
+    )
+    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
+    parser.add_argument("--log-file", help="write the server log here (default: stderr)")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    args = parser.parse_args(argv)
+    handler: logging.Handler = (
+        logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
+    )
+    logging.basicConfig(
+        handlers=[handler],
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from ssmd_ls.server import server  # after argument parsing: `--help` stays instant
+
+    server.start_io()
 
 
 if __name__ == "__main__":

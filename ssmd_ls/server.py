@@ -1,0 +1,682 @@
+"""`ssmd-ls`: LSP handlers. Each one asks the library and converts the answer, nothing more.
+
+Diagnostics are scheduled by `Checker` (one worker thread, coalesced edits);
+this module decides only where they go: pushed (`publishDiagnostics`, only
+lists that changed, empty ones included) or, when the client pulls
+(`textDocument/diagnostic`), kept for the pull with a refresh request sent
+when a cross-file change alters them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from ssmd import __version__ as version_text
+from ssmd.completion import complete
+from ssmd.document import Document, kind_of
+from ssmd.hover import hover
+from ssmd.navigation import (
+    RenameRefused,
+    Symbol,
+    definition,
+    document_links,
+    feed_stub,
+    inlay_hints,
+    outline,
+    plan_rename,
+    references,
+    symbol_at,
+    workspace_symbols,
+)
+from ssmd.resolve import parse_date
+from ssmd.workspace import RootNotFound, find_root
+from ssmd_ls import convert
+from ssmd_ls.checker import Change, Checked, Checker
+from ssmd_ls.settings import Settings, parse_settings
+
+T = TypeVar("T")
+log = logging.getLogger("ssmd_ls")
+SET_AS_OF = "ssmd.setAsOf"
+WATCHERS = ("**/exchanges/**/*.yaml", "**/*.capnp")
+FILE_FILTER = lsp.FileOperationFilter(
+    pattern=lsp.FileOperationPattern(glob="**/exchanges/**"), scheme="file"
+)
+
+
+class SsmdServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("ssmd-ls", version_text)
+        self.checker: Checker | None = None
+        self.settings = Settings()
+        self.published: dict[str, list[lsp.Diagnostic]] = {}
+        self.result_ids: dict[str, str] = {}
+        self.pull_mode = False
+        self.ready: asyncio.Event | None = None
+        self._flush_task: asyncio.Task[None] | None = None
+
+    # -- plumbing --------------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+
+    @property
+    def root(self) -> Path:
+        assert self.checker is not None
+        return self.checker.root
+
+    def path_of(self, uri: str) -> str | None:
+        if self.checker is None:
+            return None
+        path = convert.uri_to_path(self.checker.root, uri)
+        return path if path is not None and kind_of(path) is not None else None
+
+    async def on_worker(self, work: Callable[[], T]) -> T:
+        if self.ready is not None:
+            await self.ready.wait()
+        assert self.checker is not None
+        return await self.checker.run(work)
+
+    def tell(self, message: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
+        self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
+
+    def schedule(self) -> None:
+        """Make sure a flush runs; one that is running picks up newer changes itself."""
+        if self._flush_task is None or self._flush_task.done():
+            self._flush_task = asyncio.ensure_future(self._flush())
+
+    async def _flush(self) -> None:
+        checker = self.checker
+        assert checker is not None
+        if self.ready is not None:
+            await self.ready.wait()
+        while True:
+
+            def work() -> list[tuple[Checked, list[lsp.Diagnostic]]]:
+                encoding, as_of = self.encoding, self.settings.effective_as_of()
+                checked = checker.check_dirty(as_of)
+                return [(c, convert.diagnostics(c.diagnostics, c.text, encoding)) for c in checked]
+
+            try:
+                results = await asyncio.get_running_loop().run_in_executor(checker.executor, work)
+            except Exception:  # a bug in a rule must not stop diagnostics for good
+                log.exception("checking failed")
+                self.tell("ssmd-ls: checking failed; see the server log", lsp.MessageType.Error)
+                return
+            self._deliver(results)
+            if checker.idle():
+                return
+
+    def _deliver(self, results: Sequence[tuple[Checked, list[lsp.Diagnostic]]]) -> None:
+        changed = False
+        for checked, diagnostics in results:
+            uri = convert.path_to_uri(self.root, checked.path)
+            if self.published.get(uri, []) == diagnostics and uri in self.published:
+                continue
+            if not diagnostics and uri not in self.published:
+                continue
+            self.published[uri] = diagnostics
+            self.result_ids[uri] = uuid.uuid4().hex
+            changed = True
+            if not self.pull_mode:
+                self.text_document_publish_diagnostics(
+                    lsp.PublishDiagnosticsParams(
+                        uri=uri, diagnostics=diagnostics, version=checked.version
+                    )
+                )
+        if changed and self.pull_mode and self._client_refreshes():
+            self.workspace_diagnostic_refresh(None)
+
+    def _client_refreshes(self) -> bool:
+        capabilities = self.client_capabilities.workspace
+        diagnostics = capabilities.diagnostics if capabilities else None
+        return bool(diagnostics and diagnostics.refresh_support)
+
+    @property
+    def client_capabilities(self) -> lsp.ClientCapabilities:
+        return self.protocol.client_capabilities
+
+    def submit(self, path: str, change: Change) -> None:
+        assert self.checker is not None
+        self.checker.submit(path, change)
+        self.schedule()
+
+    def submit_from_disk(self, path: str) -> None:
+        """A file changed on disk: take its content unless an editor buffer owns it."""
+        uri = convert.path_to_uri(self.root, path)
+        if uri in self.workspace.text_documents:
+            return
+        file = self.root / path
+        try:
+            content = file.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            self.submit(path, Change(removed=True))
+            return
+        except OSError as error:
+            log.warning("cannot read %s: %s", path, error)
+            return
+        self.submit(path, Change(content=content))
+
+    def apply_settings(self, raw: Any) -> None:
+        settings, problem = parse_settings(raw)
+        if problem:
+            self.tell(problem)
+        if settings != self.settings:
+            self.settings = settings
+            if self.checker is not None:
+                self.checker.mark_all_dirty()
+                self.schedule()
+
+
+server = SsmdServer()
+
+
+def _texts(checker: Checker) -> dict[str, str]:
+    return {p: d.text for p, d in checker.workspace.documents.items()}
+
+
+# -- lifecycle ---------------------------------------------------------------------------
+
+
+@server.feature(lsp.INITIALIZE)
+def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
+    folders = [f.uri for f in params.workspace_folders or []]
+    root_uri = params.root_uri or (folders[0] if folders else None)
+    start = convert.uri_to_file(root_uri) if root_uri else Path.cwd()
+    try:
+        root = find_root(start=start)
+    except RootNotFound:
+        root = start
+    ls.checker = Checker(root.resolve())
+    capabilities = params.capabilities.text_document
+    ls.pull_mode = bool(capabilities and capabilities.diagnostic is not None)
+    options = params.initialization_options
+    if isinstance(options, dict) and "settings" in options:
+        options = options["settings"]
+    if options is not None:
+        ls.apply_settings(options)
+
+
+@server.feature(lsp.INITIALIZED)
+async def initialized(ls: SsmdServer, params: lsp.InitializedParams) -> None:
+    ls.ready = asyncio.Event()
+    await _register_watchers(ls)
+    await _fetch_configuration(ls)
+    await _index_workspace(ls)
+    ls.ready.set()
+    ls.schedule()
+
+
+async def _register_watchers(ls: SsmdServer) -> None:
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if not (watched and watched.dynamic_registration):
+        return
+    options = lsp.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[lsp.FileSystemWatcher(glob_pattern=glob) for glob in WATCHERS]
+    )
+    registration = lsp.Registration(
+        id="ssmd-watchers", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
+    try:
+        await ls.client_register_capability_async(lsp.RegistrationParams([registration]))
+    except Exception as error:  # the client may refuse; diagnostics still work without
+        log.warning("file watcher registration refused: %s", error)
+
+
+async def _fetch_configuration(ls: SsmdServer) -> None:
+    workspace = ls.client_capabilities.workspace
+    if not (workspace and workspace.configuration):
+        return
+    try:
+        answer = await asyncio.wait_for(
+            ls.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="ssmd")])
+            ),
+            timeout=5,
+        )
+    except Exception as error:
+        log.warning("workspace/configuration failed: %s", error)
+        return
+    if answer:
+        ls.apply_settings(answer[0])
+
+
+async def _index_workspace(ls: SsmdServer) -> None:
+    checker = ls.checker
+    assert checker is not None
+    window = ls.client_capabilities.window
+    token: str | None = None
+    if window and window.work_done_progress:
+        token = f"ssmd-index-{uuid.uuid4().hex}"
+        try:
+            await asyncio.wait_for(ls.work_done_progress.create_async(token), timeout=5)
+            ls.work_done_progress.begin(
+                token, lsp.WorkDoneProgressBegin(title="ssmd: indexing exchanges/", percentage=0)
+            )
+        except Exception:
+            token = None
+    loop = asyncio.get_running_loop()
+
+    def progress(done: int, total: int) -> None:
+        if token is not None and total:
+            report = lsp.WorkDoneProgressReport(
+                message=f"{done}/{total} files", percentage=int(100 * done / total)
+            )
+            loop.call_soon_threadsafe(ls.work_done_progress.report, token, report)
+
+    try:
+        await loop.run_in_executor(checker.executor, checker.load, progress)
+    except Exception:
+        log.exception("indexing failed")
+        ls.tell("ssmd-ls could not read the registry; see the server log", lsp.MessageType.Error)
+    if token is not None:
+        ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="indexed"))
+
+
+@server.feature(lsp.SHUTDOWN)
+def shutdown(ls: SsmdServer, params: None) -> None:
+    if ls.checker is not None:
+        ls.checker.executor.shutdown(wait=False, cancel_futures=True)
+
+
+# -- documents and files -------------------------------------------------------------------
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    path = ls.path_of(params.text_document.uri)
+    if path is not None:
+        ls.submit(
+            path, Change(text=params.text_document.text, version=params.text_document.version)
+        )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: SsmdServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    path = ls.path_of(params.text_document.uri)
+    if path is None:
+        return
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    ls.submit(path, Change(text=document.source, version=params.text_document.version))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: SsmdServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    path = ls.path_of(params.text_document.uri)
+    if path is not None:
+        ls.submit_from_disk(path)  # unsaved edits are gone: the file on disk counts again
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: SsmdServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+    for event in params.changes:
+        path = ls.path_of(event.uri)
+        if path is not None:
+            ls.submit_from_disk(path)
+
+
+@server.feature(
+    lsp.WORKSPACE_DID_RENAME_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
+)
+def did_rename_files(ls: SsmdServer, params: lsp.RenameFilesParams) -> None:
+    for renamed in params.files:
+        for uri in (renamed.old_uri, renamed.new_uri):
+            path = ls.path_of(uri)
+            if path is not None:
+                ls.submit_from_disk(path)
+
+
+@server.feature(
+    lsp.WORKSPACE_DID_CREATE_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
+)
+def did_create_files(ls: SsmdServer, params: lsp.CreateFilesParams) -> None:
+    for created in params.files:
+        path = ls.path_of(created.uri)
+        if path is not None:
+            ls.submit_from_disk(path)
+
+
+@server.feature(
+    lsp.WORKSPACE_DID_DELETE_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
+)
+def did_delete_files(ls: SsmdServer, params: lsp.DeleteFilesParams) -> None:
+    for deleted in params.files:
+        path = ls.path_of(deleted.uri)
+        if path is not None:
+            ls.submit_from_disk(path)
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(
+    ls: SsmdServer, params: lsp.DidChangeConfigurationParams
+) -> None:
+    settings = params.settings
+    if isinstance(settings, dict) and "ssmd" in settings:
+        ls.apply_settings(settings["ssmd"])
+    else:  # the notification carries nothing useful (VS Code style): ask for the section
+        await _fetch_configuration(ls)
+
+
+@server.command(SET_AS_OF)
+def set_as_of(ls: SsmdServer, *args: Any) -> str:
+    """`ssmd.setAsOf` with a date (YYYY-MM-DD), or nothing/empty to go back to today."""
+    value = args[0] if args else None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value in (None, ""):
+        ls.apply_settings({**ls.settings.model_dump(by_alias=True), "asOf": None})
+        return str(ls.settings.effective_as_of())
+    try:
+        parse_date(str(value))
+    except ValueError as error:
+        ls.tell(str(error))
+        return str(ls.settings.effective_as_of())
+    ls.apply_settings({**ls.settings.model_dump(by_alias=True), "asOf": str(value)})
+    return str(ls.settings.effective_as_of())
+
+
+# -- pull diagnostics -------------------------------------------------------------------
+
+
+async def _wait_idle(ls: SsmdServer) -> None:
+    ls.schedule()
+    task = ls._flush_task
+    if task is not None:
+        await asyncio.shield(task)
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+    lsp.DiagnosticOptions(
+        identifier="ssmd", inter_file_dependencies=True, workspace_diagnostics=True
+    ),
+)
+async def document_diagnostic(
+    ls: SsmdServer, params: lsp.DocumentDiagnosticParams
+) -> lsp.DocumentDiagnosticReport:
+    await _wait_idle(ls)
+    uri = params.text_document.uri
+    if ls.path_of(uri) is not None:
+        uri = convert.path_to_uri(ls.root, ls.path_of(uri) or "")
+    result_id = ls.result_ids.setdefault(uri, uuid.uuid4().hex)
+    if params.previous_result_id == result_id:
+        return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return lsp.RelatedFullDocumentDiagnosticReport(
+        items=ls.published.get(uri, []), result_id=result_id
+    )
+
+
+@server.feature(lsp.WORKSPACE_DIAGNOSTIC)
+async def workspace_diagnostic(
+    ls: SsmdServer, params: lsp.WorkspaceDiagnosticParams
+) -> lsp.WorkspaceDiagnosticReport:
+    await _wait_idle(ls)
+    previous = {p.uri: p.value for p in params.previous_result_ids}
+    items: list[lsp.WorkspaceDocumentDiagnosticReport] = []
+    for uri, diagnostics in sorted(ls.published.items()):
+        result_id = ls.result_ids.setdefault(uri, uuid.uuid4().hex)
+        if previous.get(uri) == result_id:
+            items.append(
+                lsp.WorkspaceUnchangedDocumentDiagnosticReport(
+                    uri=uri, version=None, result_id=result_id
+                )
+            )
+        else:
+            items.append(
+                lsp.WorkspaceFullDocumentDiagnosticReport(
+                    uri=uri, version=None, items=diagnostics, result_id=result_id
+                )
+            )
+    return lsp.WorkspaceDiagnosticReport(items=items)
+
+
+# -- requests ----------------------------------------------------------------------------
+
+
+def _document(ls: SsmdServer, uri: str) -> tuple[str, Document] | None:
+    """On the worker: the loaded document behind `uri`."""
+    path = ls.path_of(uri)
+    if path is None or ls.checker is None:
+        return None
+    document = ls.checker.workspace.documents.get(path)
+    return (path, document) if document is not None else None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+async def on_hover(ls: SsmdServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    def work() -> lsp.Hover | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None or ls.checker is None:
+            return None
+        lines = convert.Lines(found[1].text)
+        position = convert.from_client(params.position, lines, ls.encoding)
+        answer = hover(ls.checker.workspace, found[1], position, ls.settings.effective_as_of())
+        return convert.hover(answer.markdown, answer.span, lines, ls.encoding) if answer else None
+
+    return await ls.on_worker(work)
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", " ", "[", ","])
+)
+async def on_completion(ls: SsmdServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+    path = ls.path_of(params.text_document.uri)
+    kind = kind_of(path) if path else None
+    if path is None or kind is None:
+        return None
+    text = ls.workspace.get_text_document(params.text_document.uri).source
+
+    def work() -> lsp.CompletionList | None:
+        assert ls.checker is not None
+        lines = convert.Lines(text)
+        position = convert.from_client(params.position, lines, ls.encoding)
+        found = complete(ls.checker.workspace, kind, text, position)
+        return convert.completion_list(found, lines, ls.encoding) if found else None
+
+    return await ls.on_worker(work)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+async def on_definition(ls: SsmdServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+    def work() -> lsp.Location | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None or ls.checker is None:
+            return None
+        position = convert.from_client(params.position, convert.Lines(found[1].text), ls.encoding)
+        target = definition(ls.checker.workspace, found[1], position, ls.settings.effective_as_of())
+        if target is None:
+            return None
+        return convert.location(ls.root, target, _texts(ls.checker), ls.encoding)
+
+    return await ls.on_worker(work)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+async def on_references(ls: SsmdServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    def work() -> list[lsp.Location] | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None or ls.checker is None:
+            return None
+        position = convert.from_client(params.position, convert.Lines(found[1].text), ls.encoding)
+        symbol = symbol_at(ls.checker.workspace, found[1], position)
+        if symbol is None:
+            return None
+        texts = _texts(ls.checker)
+        places = references(ls.checker.workspace, symbol, params.context.include_declaration)
+        return [convert.location(ls.root, place, texts, ls.encoding) for place in places]
+
+    return await ls.on_worker(work)
+
+
+def _symbol_under_cursor(
+    ls: SsmdServer, uri: str, position: lsp.Position
+) -> tuple[Symbol, Document] | None:
+    found = _document(ls, uri)
+    if found is None or ls.checker is None:
+        return None
+    at = convert.from_client(position, convert.Lines(found[1].text), ls.encoding)
+    symbol = symbol_at(ls.checker.workspace, found[1], at)
+    return (symbol, found[1]) if symbol is not None else None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+async def on_prepare_rename(
+    ls: SsmdServer, params: lsp.PrepareRenameParams
+) -> lsp.PrepareRenamePlaceholder | None:
+    def work() -> lsp.PrepareRenamePlaceholder | None:
+        found = _symbol_under_cursor(ls, params.text_document.uri, params.position)
+        if found is None or ls.checker is None:
+            return None
+        symbol, document = found
+        places = references(ls.checker.workspace, symbol)
+        here = next((p.span for p in places if p.file == document.path), None)
+        if here is None:
+            return None
+        lines = convert.Lines(document.text)
+        return lsp.PrepareRenamePlaceholder(
+            range=convert.to_range(here, lines, ls.encoding), placeholder=symbol.name
+        )
+
+    return await ls.on_worker(work)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME)
+async def on_rename(ls: SsmdServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    def work() -> lsp.WorkspaceEdit | None:
+        found = _symbol_under_cursor(ls, params.text_document.uri, params.position)
+        if found is None or ls.checker is None:
+            return None
+        try:
+            plan = plan_rename(ls.checker.workspace, found[0], params.new_name)
+        except RenameRefused as error:
+            raise ValueError(str(error)) from None
+        builder = _edit_builder(ls)
+        for place, new_text in plan.edits:
+            builder.replace(place.file, place.span, new_text)
+        if plan.rename_file and builder.document_changes:
+            builder.rename(*plan.rename_file)
+        return builder.build()
+
+    return await ls.on_worker(work)
+
+
+def _edit_builder(ls: SsmdServer) -> convert.EditBuilder:
+    assert ls.checker is not None
+    workspace = ls.client_capabilities.workspace
+    edit = workspace.workspace_edit if workspace else None
+    return convert.EditBuilder(
+        ls.root,
+        _texts(ls.checker),
+        ls.checker.versions,
+        ls.encoding,
+        bool(edit and edit.document_changes),
+    )
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+async def on_document_symbol(
+    ls: SsmdServer, params: lsp.DocumentSymbolParams
+) -> list[lsp.DocumentSymbol] | None:
+    def work() -> list[lsp.DocumentSymbol] | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None:
+            return None
+        lines = convert.Lines(found[1].text)
+        return convert.document_symbols(outline(found[1]), lines, ls.encoding)
+
+    return await ls.on_worker(work)
+
+
+@server.feature(lsp.WORKSPACE_SYMBOL)
+async def on_workspace_symbol(
+    ls: SsmdServer, params: lsp.WorkspaceSymbolParams
+) -> list[lsp.WorkspaceSymbol]:
+    def work() -> list[lsp.WorkspaceSymbol]:
+        assert ls.checker is not None
+        texts = _texts(ls.checker)
+        found = workspace_symbols(ls.checker.workspace, params.query)
+        return [convert.workspace_symbol(ls.root, s, texts, ls.encoding) for s in found]
+
+    return await ls.on_worker(work)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
+async def on_inlay_hint(ls: SsmdServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint] | None:
+    def work() -> list[lsp.InlayHint] | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None or ls.checker is None:
+            return None
+        lines = convert.Lines(found[1].text)
+        hints = inlay_hints(ls.checker.workspace, found[1], ls.settings.effective_as_of())
+        return [convert.inlay_hint(h, lines, ls.encoding) for h in hints]
+
+    return await ls.on_worker(work)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+async def on_document_link(
+    ls: SsmdServer, params: lsp.DocumentLinkParams
+) -> list[lsp.DocumentLink] | None:
+    def work() -> list[lsp.DocumentLink] | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None or ls.checker is None:
+            return None
+        lines = convert.Lines(found[1].text)
+        links = document_links(ls.checker.workspace, found[1])
+        return [convert.document_link(ls.root, link, lines, ls.encoding) for link in links]
+
+    return await ls.on_worker(work)
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+)
+async def on_code_action(
+    ls: SsmdServer, params: lsp.CodeActionParams
+) -> list[lsp.CodeAction] | None:
+    def work() -> list[lsp.CodeAction] | None:
+        found = _document(ls, params.text_document.uri)
+        if found is None or ls.checker is None:
+            return None
+        path, document = found
+        lines = convert.Lines(document.text)
+        wanted = convert.from_client(params.range.start, lines, ls.encoding)
+        wanted_end = convert.from_client(params.range.end, lines, ls.encoding)
+        actions: list[lsp.CodeAction] = []
+        for diagnostic in ls.checker.results.get(path, []):
+            if diagnostic.span.end < wanted or wanted_end < diagnostic.span.start:
+                continue
+            shown = convert.diagnostic(diagnostic, lines, ls.encoding)
+            if diagnostic.fix is not None:
+                actions.append(convert.quick_fix(diagnostic.fix, shown, _edit_builder(ls)))
+            if diagnostic.code == "SSMD301" and document.model is not None:
+                actions.append(_create_feed_action(ls, document, shown))
+        return actions
+
+    return await ls.on_worker(work)
+
+
+def _create_feed_action(
+    ls: SsmdServer, document: Document, shown: lsp.Diagnostic
+) -> lsp.CodeAction:
+    name = str(getattr(document.model, "feed", ""))
+    path, text = feed_stub(name, ls.settings.effective_as_of())
+    builder = _edit_builder(ls)
+    builder.create(path, text)
+    return lsp.CodeAction(
+        title=f"Create feed '{name}' ({path})",
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[shown],
+        is_preferred=False,
+        edit=builder.build(),
+    )
