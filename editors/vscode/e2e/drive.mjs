@@ -51,21 +51,20 @@ async function shot(name) {
   return file;
 }
 
-async function shotOf(locator, name, padding = 16) {
-  const box = await locator.boundingBox();
+/**
+ * A small picture for the README: the top of the editor and the open hover, whichever
+ * reaches higher or lower, at most `width` pixels wide.
+ */
+async function shotOfHover(name, width = 820) {
+  const editor = await page.locator(".editor-instance").first().boundingBox();
+  const hover = await page.locator(".monaco-hover:visible").first().boundingBox();
   const file = path.join(spec.artifacts, `${name}.png`);
-  if (!box) return shot(name);
-  const viewport = page.viewportSize();
-  const x = Math.max(0, box.x - padding);
-  const y = Math.max(0, box.y - padding);
+  if (!editor || !hover) return shot(name);
+  const top = Math.max(0, Math.min(editor.y, hover.y) - 8);
+  const bottom = Math.max(hover.y + hover.height, editor.y + 120) + 24;
   await page.screenshot({
     path: file,
-    clip: {
-      x,
-      y,
-      width: Math.min(viewport.width - x, box.width + 2 * padding),
-      height: Math.min(viewport.height - y, box.height + 2 * padding),
-    },
+    clip: { x: editor.x, y: top, width: Math.min(width, editor.width), height: bottom - top },
   });
   log(`screenshot ${file}`);
   return file;
@@ -170,16 +169,20 @@ try {
   // For the README: the squiggle with its hover message.
   await openFile(spec.errorFile);
   await goTo(spec.errorPosition[0], spec.errorPosition[1]);
-  await runCommand("Show or Focus Hover");
   try {
-    const hover = page.locator(".monaco-hover:visible").first();
-    await hover.waitFor({ timeout: 15_000 });
-    result.errorHover = (await hover.textContent())?.trim();
+    await retry("hover over the planted error names its code", async () => {
+      await page.keyboard.press("Escape");
+      await runCommand("Show or Focus Hover");
+      const hover = page.locator(".monaco-hover:visible").first();
+      await hover.waitFor({ timeout: 10_000 });
+      await sleep(300);
+      result.errorHover = (await hover.textContent())?.trim() ?? "";
+      return result.errorHover.includes(spec.errorCode);
+    }, { timeout: 45_000, pause: 1_000 });
     await shot("03-diagnostic-hover");
-    result.readmeDiagnostic = await shotOf(
-      page.locator(".editor-instance").first(), "readme-diagnostic", 0);
+    result.readmeDiagnostic = await shotOfHover("readme-diagnostic");
   } catch (error) {
-    result.errors.push(`no hover over the planted error: ${error.message}`);
+    result.errors.push(`hover over the planted error: ${error.message} (saw ${JSON.stringify(result.errorHover)})`);
   }
   await page.keyboard.press("Escape");
 
@@ -201,7 +204,7 @@ try {
   }
   log(`hover: ${JSON.stringify(result.hover)}`);
   await shot("04-hover");
-  result.readmeHover = await shotOf(page.locator(".editor-instance").first(), "readme-hover", 0);
+  result.readmeHover = await shotOfHover("readme-hover");
   result.statusBar = (await page.locator(".statusbar").textContent())?.trim();
   await page.keyboard.press("Escape");
 
