@@ -42,7 +42,11 @@ class Target:
 def target_at(document: Document, position: Position) -> Target | None:
     """The deepest key or value of the document that contains `position`."""
     best: Target | None = None
-    for path, located in document.source_map.entries.items():
+    source = document.source_map
+    for path in source.paths():
+        located = source.get(path)
+        if located is None:
+            continue
         for part, span in (("key", located.key), ("value", located.value)):
             if span is None or not span.contains(position):
                 continue
@@ -221,14 +225,18 @@ def outline(document: Document) -> list[OutlineItem]:
     """Top-level keys, with each version listed under `versions` by id and date."""
     items: list[OutlineItem] = []
     source = document.source_map
-    for path, located in source.entries.items():
-        if len(path) != 1 or located.key is None or not isinstance(path[0], str):
+    for path in source.paths():
+        located = source.get(path)
+        if located is None or len(path) != 1 or located.key is None:
+            continue
+        if not isinstance(path[0], str):
             continue
         key = path[0]
         children: list[OutlineItem] = []
         if key in ("versions", "keys"):
-            for child_path, child in source.entries.items():
-                if len(child_path) != 2 or child_path[0] != key:
+            for child_path in source.paths():
+                child = source.get(child_path) if len(child_path) == 2 else None
+                if child is None or child_path[0] != key:
                     continue
                 children.append(_outline_child(document, key, child_path, child.key, child.value))
         whole = Span(located.key.start, max(located.key.end, located.value.end))
@@ -336,7 +344,7 @@ def document_links(workspace: Workspace, document: Document) -> list[DocumentLin
     if document.kind is not Kind.SCHEMA:
         return []
     links: list[DocumentLink] = []
-    for path in document.source_map.entries:
+    for path in document.source_map.paths():
         if path[-1:] != ("schema_file",):
             continue
         found = _scalar_text(document, path)

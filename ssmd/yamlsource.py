@@ -13,12 +13,13 @@ nesting is bounded.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from ssmd.span import Span
+from ssmd.span import Position, Span
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
     from yaml import CSafeLoader as _Loader
@@ -33,12 +34,16 @@ MAX_DEPTH = 64
 """Nesting deeper than this is not a registry file; refuse it before recursion does."""
 
 _SCALARS = yaml.constructor.SafeConstructor()
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_CONSTRUCTORS = {
+    tag: yaml.constructor.SafeConstructor.yaml_constructors[tag]
+    for tag in (
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:timestamp",
+    )
 }
 
 
@@ -59,14 +64,29 @@ class SyntaxProblem:
     span: Span
 
 
+RawSpan = tuple[int, int, int, int]
+"""(line, column, end line, end column): what the loader stores; Spans are made on demand."""
+
+
+def _to_span(raw: RawSpan) -> Span:
+    return Span(Position(raw[0], raw[1]), Position(raw[2], raw[3]))
+
+
 @dataclass(slots=True)
 class SourceMap:
     """Model path -> position of its key and value, e.g. ("versions", 1, "effective_from")."""
 
-    entries: dict[ModelPath, Located] = field(default_factory=dict)
+    entries: dict[ModelPath, tuple[RawSpan | None, RawSpan]] = field(default_factory=dict)
 
     def get(self, path: ModelPath) -> Located | None:
-        return self.entries.get(path)
+        entry = self.entries.get(path)
+        if entry is None:
+            return None
+        key, value = entry
+        return Located(_to_span(key) if key else None, _to_span(value))
+
+    def paths(self) -> list[ModelPath]:
+        return list(self.entries)
 
     def span(self, path: ModelPath, part: str = "value") -> Span:
         """The span of `path`, or of its nearest located ancestor.
@@ -74,12 +94,13 @@ class SourceMap:
         `part="key"` prefers the key (a missing child is reported at its parent's key).
         """
         for depth in range(len(path), -1, -1):
-            located = self.entries.get(path[:depth])
-            if located is None:
+            entry = self.entries.get(path[:depth])
+            if entry is None:
                 continue
-            if part == "key" and located.key is not None:
-                return located.key
-            return located.value
+            key, value = entry
+            if part == "key" and key is not None:
+                return _to_span(key)
+            return _to_span(value)
         return Span.point(0, 0)
 
     def key_span(self, path: ModelPath) -> Span:
@@ -129,8 +150,12 @@ def _syntax_message(error: yaml.MarkedYAMLError) -> str:
 
 
 def _span(node: yaml.Node) -> Span:
+    return _to_span(_raw(node))
+
+
+def _raw(node: yaml.Node) -> RawSpan:
     start, end = node.start_mark, node.end_mark
-    return Span.of(start.line, start.column, end.line, end.column)
+    return (start.line, start.column, end.line, end.column)
 
 
 class _TooLarge(Exception):
@@ -143,7 +168,7 @@ class _Builder:
         self.problems = problems
         self.budget = MAX_NODES
 
-    def build(self, node: yaml.Node, path: ModelPath, key: Span | None, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: ModelPath, key: RawSpan | None, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise _TooLarge(
@@ -152,32 +177,34 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _TooLarge(f"values are nested more than {MAX_DEPTH} levels deep; flatten them")
-        self.entries[path] = Located(key, _span(node))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, (*path, index), None, depth + 1)
-                for index, item in enumerate(node.value)
-            ]
-        return scalar_value(node)
+        start, end = node.start_mark, node.end_mark
+        self.entries[path] = (key, (start.line, start.column, end.line, end.column))
+        node_type = type(node)
+        if node_type is yaml.ScalarNode:
+            return node.value if node.tag == _STR else scalar_value(node)
+        if node_type is yaml.MappingNode:
+            return self._mapping(typing.cast(yaml.MappingNode, node), path, depth)
+        return [
+            self.build(item, (*path, index), None, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
 
     def _mapping(self, node: yaml.MappingNode, path: ModelPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Span] = {}
+        first_seen: dict[str, RawSpan] = {}
         for key_node, value_node in node.value:
-            key_span = _span(key_node)
+            key_span = _raw(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 message = "mapping keys must be plain words; this key is a collection"
-                self.problems.append(SyntaxProblem("SSMD001", message, key_span))
+                self.problems.append(SyntaxProblem("SSMD001", message, _to_span(key_span)))
                 continue
             key = str(key_node.value)
             if key in first_seen:
-                line = first_seen[key].start.line + 1
+                line = first_seen[key][0] + 1
                 message = (
                     f"duplicate key '{key}' (first defined on line {line}); remove one of them"
                 )
-                self.problems.append(SyntaxProblem("SSMD002", message, key_span))
+                self.problems.append(SyntaxProblem("SSMD002", message, _to_span(key_span)))
                 continue
             first_seen[key] = key_span
             result[key] = self.build(value_node, (*path, key), key_span, depth + 1)
@@ -186,10 +213,10 @@ class _Builder:
 
 def scalar_value(node: yaml.Node) -> Any:
     """The Python value of a scalar node, using only YAML's safe core types."""
-    if node.tag in _PLAIN_TAGS:
-        try:
-            value = _SCALARS.construct_object(node)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-            return node.value  # e.g. 2025-13-45: keep the text, the model reports it
-        return value
-    return node.value
+    constructor = _PLAIN_CONSTRUCTORS.get(node.tag)
+    if constructor is None:
+        return node.value  # str, or a tag we never construct (e.g. !!python/object)
+    try:
+        return constructor(_SCALARS, node)
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        return node.value  # e.g. 2025-13-45: keep the text, the model reports it

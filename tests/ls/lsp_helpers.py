@@ -116,8 +116,8 @@ def accept_registrations(client: LanguageClient) -> list[lsp.Registration]:
     registered: list[lsp.Registration] = []
 
     @client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
-    def register(params: lsp.RegistrationParams) -> None:
-        registered.extend(params.registrations)
+    def register(*args: lsp.RegistrationParams) -> None:  # pygls may pass the client first
+        registered.extend(args[-1].registrations)
 
     client.registered = registered  # type: ignore[attr-defined]
     return registered

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
+from tests.ls.conftest import root_of
 from tests.ls.lsp_helpers import (
-    CLIENTS,
-    SERVER_COMMAND,
-    accept_registrations,
     change_document,
     codes,
-    copy_sample,
     files_changed_on_disk,
     hover_at,
     open_document,
@@ -26,20 +19,6 @@ from tests.ls.lsp_helpers import (
 
 ENV = "exchanges/environments/kalshi-dev.yaml"
 TRADE = "exchanges/schemas/trade.yaml"
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND), params=CLIENTS)
-async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    root = copy_sample(request.getfixturevalue("tmp_path"))
-    lsp_client.root = root  # type: ignore[attr-defined]
-    lsp_client.name = request.param  # type: ignore[attr-defined]
-    accept_registrations(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
-
-
-def root_of(client: LanguageClient) -> Path:
-    return client.root  # type: ignore[attr-defined,no-any-return]
 
 
 async def test_typo_in_feed_name_is_flagged_live_and_cleared(client: LanguageClient) -> None:
