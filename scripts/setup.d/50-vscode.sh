@@ -62,6 +62,12 @@ if [ "$(cat "$tools/.ssmd-stamp" 2>/dev/null || true)" != "$want_stamp" ] \
     rm -rf "$stage"
   fi
   (cd "$tools" && npm_config_unsafe_perm=true npm_config_yes=true npm ci --loglevel=error)
-  "$tools/node_modules/.bin/code-server" --version >/dev/null
+  # The postinstall must have built code-server's own dependencies (ripgrep, node-pty).
+  for built in lib/vscode/node_modules/@vscode/ripgrep/bin/rg lib/vscode/node_modules/node-pty/build/Release/pty.node; do
+    if [ ! -e "$tools/node_modules/code-server/$built" ]; then
+      echo "error: code-server's install did not produce $built; see the npm output above." >&2
+      exit 1
+    fi
+  done
   echo "$want_stamp" > "$tools/.ssmd-stamp"
 fi

@@ -222,6 +222,9 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
             "hoverExpect": ["v1", AS_OF],
             "completionPosition": [feed_line, 7],
             "completionExpect": ["kalshi", "polymarket", "coinbase"],
+            "badAsOf": "2025-02-30",
+            "newAsOf": "2025-06-01",
+            "hoverAfterExpect": ["2025-06-01", "v2"],
         }
         spec_file = tmp_path / "spec.json"
         spec_file.write_text(json.dumps(spec))
@@ -263,3 +266,6 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
         completions = seen["completions"]
         assert feed in completions, f"completion lacks {feed}: {completions} {where}"
     assert f"SSMD as of {AS_OF}" in seen["statusBar"], f"status bar: {seen['statusBar']!r}"
+    assert "not a day of the calendar" in seen["asOfRefusal"], seen["asOfRefusal"]
+    assert "As of 2025-06-01: v2" in seen["hoverAfter"], f"hover after set: {seen['hoverAfter']!r}"
+    assert "polymarkett" in seen["validateOutput"], seen["validateOutput"]

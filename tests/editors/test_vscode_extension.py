@@ -78,6 +78,18 @@ def test_document_selector_and_activation_cover_the_registry() -> None:
     assert titles == {"Restart Server", "Set As-Of Date", "Validate Workspace"}
 
 
+def test_every_contributed_command_is_registered_and_differs_from_the_servers() -> None:
+    """A contributed id the code never registers fails only when a user picks it."""
+    source = (EXTENSION / "src" / "extension.ts").read_text()
+    server = (REPO / "ssmd_ls" / "server.py").read_text()
+    for command in MANIFEST["contributes"]["commands"]:
+        registered = f'registerCommand("{command["command"]}"' in source
+        assert registered, f"{command['command']} is contributed but not registered"
+        # vscode-languageclient registers every server command under its own id: a clash
+        # would make the client fail to start.
+        assert f'"{command["command"]}"' not in server, f"{command['command']} is a server command"
+
+
 def test_typecheck_and_lint_pass() -> None:
     """`tsc --noEmit` and eslint, as `npm run check` runs them."""
     if not (EXTENSION / "node_modules" / ".bin" / "tsc").exists():

@@ -231,6 +231,63 @@ try {
   await page.keyboard.press("Escape");
   // Leave the file as it was on disk: undo the edit.
   await page.keyboard.press("Control+Z");
+
+  // 4. "SSMD: Set As-Of Date": a bad date is refused in the box, a good one reaches the
+  // status bar and the server (the hover moves to the version in effect on the new date).
+  try {
+    await runCommand("SSMD: Set As-Of Date");
+    const box = page.locator(".quick-input-widget", { hasText: "Resolve feed and schema versions" });
+    try {
+      await box.waitFor({ state: "visible", timeout: 15_000 });
+    } catch (error) {
+      const widget = await page.locator(".quick-input-widget").first().innerText().catch(() => "(none)");
+      throw new Error(`the as-of input box did not open (quick input shows ${JSON.stringify(widget)}): ${error.message}`);
+    }
+    const input = page.locator(".quick-input-widget input").first();
+    await input.fill(spec.badAsOf);
+    const message = page.locator(".quick-input-widget .quick-input-message");
+    await retry("the input box refuses a bad date", async () => {
+      result.asOfRefusal = (await message.textContent())?.trim() ?? "";
+      return result.asOfRefusal.includes(spec.badAsOf);
+    }, { timeout: 10_000 });
+    await input.fill(spec.newAsOf);
+    await page.keyboard.press("Enter");
+    await retry("status bar shows the new date", async () => {
+      result.statusBarAfter = (await page.locator(".statusbar").textContent())?.trim() ?? "";
+      return result.statusBarAfter.includes(`SSMD as of ${spec.newAsOf}`);
+    }, { timeout: 20_000 });
+    await goTo(spec.hoverPosition[0], spec.hoverPosition[1]);
+    await retry("hover follows the new as-of date", async () => {
+      await page.keyboard.press("Escape");
+      await runCommand("Show or Focus Hover");
+      const hover = page.locator(".monaco-hover:visible").first();
+      await hover.waitFor({ timeout: 10_000 });
+      result.hoverAfter = (await hover.textContent())?.trim() ?? "";
+      return spec.hoverAfterExpect.every((want) => result.hoverAfter.includes(want));
+    }, { timeout: 60_000, pause: 2_000 });
+    await shot("06-hover-after-set-as-of");
+  } catch (error) {
+    result.errors.push(`set as-of date: ${error.message} (refusal ${JSON.stringify(result.asOfRefusal)}, hover ${JSON.stringify(result.hoverAfter)})`);
+    await shot("06-set-as-of-failure");
+  }
+  await page.keyboard.press("Escape");
+
+  // 5. "SSMD: Validate Workspace": the CLI's output in the output channel.
+  try {
+    await runCommand("SSMD: Validate Workspace");
+    // The output view renders only the lines in sight: gather what it shows over time.
+    const shown = new Set();
+    await retry("validation output names the planted error", async () => {
+      const lines = await page.locator(".part.panel .monaco-editor .view-lines .view-line").allInnerTexts();
+      lines.forEach((line) => shown.add(line.replace(/\u00a0/g, " ")));
+      result.validateOutput = [...shown].join("\n");
+      return result.validateOutput.includes(spec.errorCode) && result.validateOutput.includes("(exit code");
+    }, { timeout: 90_000, pause: 1_000 });
+    await shot("07-validate-output");
+  } catch (error) {
+    result.errors.push(`validate workspace: ${error.message} (output ${JSON.stringify(result.validateOutput)})`);
+    await shot("07-validate-failure");
+  }
 } catch (error) {
   if (!result.errors.some((known) => known.includes(error.message))) {
     result.errors.push(`driver: ${error.stack ?? error.message}`);

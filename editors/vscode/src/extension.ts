@@ -174,7 +174,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   if (interpreterWatch) {
     context.subscriptions.push(interpreterWatch);
   }
-  await restart(context);
+  // Activation does not wait for the server: commands and the status bar work at once.
+  void restart(context);
 }
 
 export async function deactivate(): Promise<void> {
