@@ -12,7 +12,6 @@ import types
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import PurePosixPath
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
@@ -40,7 +39,10 @@ class Kind(StrEnum):
 
     @property
     def folder(self) -> str:
-        return {"feed": "feeds", "environment": "environments"}.get(self.value, "schemas")
+        return _FOLDERS[self.value]
+
+
+_FOLDERS = {"feed": "feeds", "environment": "environments", "schema": "schemas", "capnp": "schemas"}
 
 
 MODEL_OF_KIND: dict[Kind, type[BaseModel]] = {
@@ -96,7 +98,10 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return PurePosixPath(self.path).stem
+        # String operations, not PurePosixPath: rules ask for every file on every check.
+        name = self.path.rpartition("/")[2]
+        dot = name.rfind(".")
+        return name[:dot] if dot > 0 else name
 
     def source_path(self, path: ModelPath) -> ModelPath:
         """Translate a model path into a source path (they differ after dropped list items)."""

@@ -7,6 +7,7 @@ command, rule and hover goes through it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -75,12 +76,7 @@ class SchemaRef:
 
     @classmethod
     def parse(cls, text: str) -> SchemaRef:
-        match = SCHEMA_REF_PATTERN.match(text)
-        if match is None:
-            raise ValueError(
-                f"'{text}' is not a schema reference: write NAME or NAME:VERSION, e.g. trade:v1"
-            )
-        return cls(match["name"], match["version"])
+        return _parse_schema_ref(text)
 
     @property
     def pinned(self) -> bool:
@@ -88,3 +84,14 @@ class SchemaRef:
 
     def __str__(self) -> str:
         return f"{self.name}:{self.version}" if self.version else self.name
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_schema_ref(text: str) -> SchemaRef:
+    """Cached: several rules parse every environment's reference on every check."""
+    match = SCHEMA_REF_PATTERN.match(text)
+    if match is None:
+        raise ValueError(
+            f"'{text}' is not a schema reference: write NAME or NAME:VERSION, e.g. trade:v1"
+        )
+    return SchemaRef(match["name"], match["version"])

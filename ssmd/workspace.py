@@ -226,6 +226,9 @@ class Workspace:
         paths = self._by_name[kind].get(name)
         if not paths:
             return None
+        if len(paths) == 1:  # the usual case; rules ask this for every environment
+            for only in paths:
+                return self.documents[only]
         canonical = f"{REGISTRY_DIR}/{kind.folder}/{name}.yaml"
         return self.documents[canonical if canonical in paths else min(paths)]
 

@@ -25,6 +25,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     from ssmd_ls.server import server  # after argument parsing: `--help` stays instant
 
+    # The checking thread holds the GIL while it works; pygls reads stdin in another
+    # thread and hands each message to the event loop. At the default 5 ms switch
+    # interval every hand-off can wait 5 ms, so an edit storm backs up the input and
+    # a hover waits seconds behind it; 0.5 ms keeps reading ahead of the storm.
+    sys.setswitchinterval(0.0005)
+
     server.start_io()
 
 

@@ -7,11 +7,14 @@ conversion each way is `to_client` / `from_client`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
 
 from ssmd.check import Diagnostic, QuickFix
 from ssmd.completion import Candidate, Completions
@@ -19,6 +22,7 @@ from ssmd.navigation import DocumentLink, InlayHint, Location, OutlineItem, Work
 from ssmd.rules import Severity
 from ssmd.span import Position, Span
 
+_CONVERTER = get_converter()
 SOURCE = "ssmd"
 RULES_DOC = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/rules.md"
 
@@ -81,7 +85,9 @@ def to_range(span: Span, lines: Lines, encoding: str) -> lsp.Range:
     return lsp.Range(to_client(span.start, lines, encoding), to_client(span.end, lines, encoding))
 
 
+@functools.lru_cache(maxsize=65536)
 def path_to_uri(root: Path, path: str) -> str:
+    """Cached: every publish names its file, and pathlib's as_uri costs ~20 µs."""
     return (root / path).as_uri()
 
 
@@ -116,9 +122,52 @@ def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic
     )
 
 
-def diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> list[lsp.Diagnostic]:
+WireDiagnostic = dict[str, Any]
+"""A diagnostic in its JSON form, exactly what `diagnostic` unstructures to."""
+
+
+def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> list[WireDiagnostic]:
+    """`diagnostic` for many at once, built straight in JSON form.
+
+    Why: a feed edit republishes hundreds of environments, and unstructuring
+    lsprotocol objects through cattrs costs ~0.13 ms per list; building the
+    dicts directly costs a tenth of that (a unit test keeps the two identical).
+    """
     lines = Lines(text)
-    return [diagnostic(d, lines, encoding) for d in found]
+    wire = []
+    for d in found:
+        start, end = (
+            to_client(d.span.start, lines, encoding),
+            to_client(d.span.end, lines, encoding),
+        )
+        wire.append(
+            {
+                "range": {
+                    "start": {"line": start.line, "character": start.character},
+                    "end": {"line": end.line, "character": end.character},
+                },
+                "message": d.message,
+                "severity": _SEVERITY[d.severity].value,
+                "code": d.code,
+                "codeDescription": {"href": f"{RULES_DOC}#{d.code.lower()}"},
+                "source": SOURCE,
+                "data": {"rule": d.rule_name},
+            }
+        )
+    return wire
+
+
+def from_wire(items: Iterable[WireDiagnostic]) -> list[lsp.Diagnostic]:
+    """lsprotocol objects again, for the (rarer) pull reports."""
+    return [_CONVERTER.structure(item, lsp.Diagnostic) for item in items]
+
+
+def publish_message(uri: str, items: list[WireDiagnostic], version: int | None) -> dict[str, Any]:
+    """A whole `textDocument/publishDiagnostics` notification, ready for json.dumps."""
+    params: dict[str, Any] = {"uri": uri, "diagnostics": items}
+    if version is not None:
+        params["version"] = version
+    return {"jsonrpc": "2.0", "method": lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
 
 
 def hover(markdown: str, span: Span, lines: Lines, encoding: str) -> lsp.Hover:
@@ -280,9 +329,11 @@ def inlay_hint(found: InlayHint, lines: Lines, encoding: str) -> lsp.InlayHint:
     )
 
 
-def document_link(root: Path, found: DocumentLink, lines: Lines, encoding: str) -> lsp.DocumentLink:
+def document_link(
+    root: Path, found: DocumentLink, lines: Lines, encoding: str, tooltips: bool
+) -> lsp.DocumentLink:
     return lsp.DocumentLink(
         range=to_range(found.span, lines, encoding),
         target=path_to_uri(root, found.target),
-        tooltip=f"Open {found.target}",
+        tooltip=f"Open {found.target}" if tooltips else None,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from ssmd.document import Document, Kind
@@ -17,6 +16,7 @@ from ssmd.models import (
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Edit, Finding, Fix, Severity, rule
+from ssmd.suggest import closest
 
 FEED = ("feed",)
 SCHEMA = ("schema",)
@@ -27,10 +27,10 @@ def _environment(document: Document) -> Environment | None:
 
 
 def _suggest(name: str, candidates: list[str], path: tuple[str, ...]) -> tuple[str, Fix | None]:
-    close = difflib.get_close_matches(name, candidates, n=1)
-    if not close:
+    close = closest(name, candidates)
+    if close is None:
         return "", None
-    return f"; did you mean '{close[0]}'?", Fix(f"Change to '{close[0]}'", (Edit(close[0], path),))
+    return f"; did you mean '{close}'?", Fix(f"Change to '{close}'", (Edit(close, path),))
 
 
 @rule("SSMD301", "unknown-feed", Severity.ERROR, Kind.ENVIRONMENT)
@@ -53,11 +53,11 @@ def schema_exists(document: Document, context: Context) -> Iterator[Finding]:
     if context.workspace.paths_named(Kind.SCHEMA, ref.name):
         return
     names = context.workspace.names(Kind.SCHEMA)
-    close = difflib.get_close_matches(ref.name, names, n=1)
+    close = closest(ref.name, names)
     hint, fix = "", None
-    if close:
-        replacement = str(SchemaRef(close[0], ref.version))
-        hint = f"; did you mean '{close[0]}'?"
+    if close is not None:
+        replacement = str(SchemaRef(close, ref.version))
+        hint = f"; did you mean '{close}'?"
         fix = Fix(f"Change to '{replacement}'", (Edit(replacement, SCHEMA),))
     yield Finding(f"unknown schema '{ref.name}'{hint}", SCHEMA, fix=fix)
 

@@ -1,0 +1,42 @@
+"""The one place positions change encoding, and the JSON fast path of diagnostics."""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
+
+from ssmd.check import Diagnostic
+from ssmd.rules import Severity
+from ssmd.span import Position, Span
+from ssmd_ls import convert
+
+TEXT = "name: café-🚀-feed\nfeed: kalshi\n"
+UTF16 = lsp.PositionEncodingKind.Utf16
+UTF8 = lsp.PositionEncodingKind.Utf8
+UTF32 = lsp.PositionEncodingKind.Utf32
+
+
+def test_columns_convert_per_encoding_and_back() -> None:
+    lines = convert.Lines(TEXT)
+    after_rocket = Position(0, 12)  # code points: "name: café-🚀" is 12 long
+    assert convert.to_client(after_rocket, lines, UTF32).character == 12
+    assert convert.to_client(after_rocket, lines, UTF16).character == 13  # 🚀 is 2 units
+    assert convert.to_client(after_rocket, lines, UTF8).character == 16  # é 2 bytes, 🚀 4
+    for encoding in (UTF8, UTF16, UTF32):
+        client = convert.to_client(after_rocket, lines, encoding)
+        assert convert.from_client(client, lines, encoding) == after_rocket
+
+
+def test_wire_diagnostics_equal_the_unstructured_objects() -> None:
+    found = [
+        Diagnostic("SSMD006", Severity.ERROR, "name differs", "x.yaml", Span.of(0, 6, 0, 17)),
+        Diagnostic("SSMD307", Severity.WARNING, "inactive", "x.yaml", Span.of(1, 6, 1, 12)),
+    ]
+    lines = convert.Lines(TEXT)
+    for encoding in (UTF8, UTF16):
+        objects = [convert.diagnostic(d, lines, encoding) for d in found]
+        wire = convert.wire_diagnostics(found, TEXT, encoding)
+        assert wire == [get_converter().unstructure(o) for o in objects]
+        assert convert.from_wire(wire) == objects
+    assert objects[0].code_description is not None
+    assert objects[0].code_description.href.endswith("docs/rules.md#ssmd006")
