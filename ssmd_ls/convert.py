@@ -19,12 +19,12 @@ from lsprotocol.converters import get_converter
 from ssmd.check import Diagnostic, QuickFix
 from ssmd.completion import Candidate, Completions
 from ssmd.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
+from ssmd.report import rule_url
 from ssmd.rules import Severity
 from ssmd.span import Position, Span
 
 _CONVERTER = get_converter()
 SOURCE = "ssmd"
-RULES_DOC = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/rules.md"
 
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -116,7 +116,7 @@ def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic
         message=found.message,
         severity=_SEVERITY[found.severity],
         code=found.code,
-        code_description=lsp.CodeDescription(href=f"{RULES_DOC}#{found.code.lower()}"),
+        code_description=lsp.CodeDescription(href=rule_url(found.code)),
         source=SOURCE,
         data={"rule": found.rule_name},
     )
@@ -149,7 +149,7 @@ def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> l
                 "message": d.message,
                 "severity": _SEVERITY[d.severity].value,
                 "code": d.code,
-                "codeDescription": {"href": f"{RULES_DOC}#{d.code.lower()}"},
+                "codeDescription": {"href": rule_url(d.code)},
                 "source": SOURCE,
                 "data": {"rule": d.rule_name},
             }
