@@ -18,7 +18,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from ssmd.models import Environment, Feed, Schema
-from ssmd.span import Span
+from ssmd.span import LineIndex, Span
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
@@ -85,6 +85,14 @@ class Document:
     problems: list[LoadProblem] = field(default_factory=list)
     dropped: dict[ModelPath, list[int]] = field(default_factory=dict)
     """For lists the loader had to thin out: model index -> source index."""
+    _lines: LineIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        """The text's line table, built on first use (positions of many findings stay cheap)."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
 
     @property
     def stem(self) -> str:
@@ -107,24 +115,12 @@ class Document:
         span = self.full_span(path, part)
         if span.end.line == span.start.line:
             return span
-        line_end = self.text.find("\n", self._offset(span.start.line))
-        line_end = len(self.text) if line_end < 0 else line_end
-        end_character = line_end - self._offset(span.start.line)
-        end_character = max(end_character, span.start.character)
+        end_character = max(self.lines.length(span.start.line), span.start.character)
         return Span.of(span.start.line, span.start.character, span.start.line, end_character)
 
     def full_span(self, path: ModelPath = (), part: str = "value") -> Span:
         """The whole extent of `path`'s key or value (outline, selection ranges)."""
         return self.source_map.span(self.source_path(path), part)
-
-    def _offset(self, line: int) -> int:
-        offset = 0
-        for _ in range(line):
-            next_newline = self.text.find("\n", offset)
-            if next_newline < 0:
-                return len(self.text)
-            offset = next_newline + 1
-        return offset
 
 
 def load_document(path: str, text: str) -> Document:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ssmd.span import Span
+from ssmd.span import LineIndex, Span
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
     from yaml import CSafeLoader as _Loader
@@ -31,6 +31,10 @@ MAX_NODES = 200_000
 """Nodes one document may expand to (aliases included): far above any real registry file."""
 MAX_DEPTH = 64
 """Nesting deeper than this is not a registry file; refuse it before recursion does."""
+
+_YAML_ONLY_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+"""YAML 1.1 ends a line at NEL, LS and PS; editors do not. Read as spaces, so
+libyaml's line numbers are the editor's (same length: columns do not move)."""
 
 _SCALARS = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = {
@@ -97,11 +101,13 @@ def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document; never raises on any input text."""
     source_map = SourceMap()
     problems: list[SyntaxProblem] = []
+    lines = LineIndex(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text.translate(_YAML_ONLY_BREAKS), Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
+        span = lines.clamp_span(span)  # libyaml may point just past the last line
         problems.append(SyntaxProblem("SSMD001", _syntax_message(error), span))
         return ParsedYaml(None, source_map, problems)
     except yaml.YAMLError as error:
@@ -113,11 +119,11 @@ def parse_yaml(text: str) -> ParsedYaml:
         return ParsedYaml(None, source_map, problems)
     if node is None:
         return ParsedYaml(None, source_map, problems)
-    builder = _Builder(source_map, problems)
+    builder = _Builder(source_map, problems, lines)
     try:
         data = builder.build(node, (), None, 0)
     except _TooLarge as error:
-        problems.append(SyntaxProblem("SSMD001", str(error), _span(node)))
+        problems.append(SyntaxProblem("SSMD001", str(error), builder.span(node)))
         return ParsedYaml(None, SourceMap(), problems)
     return ParsedYaml(data, source_map, problems)
 
@@ -128,20 +134,23 @@ def _syntax_message(error: yaml.MarkedYAMLError) -> str:
     return f"YAML syntax error: {detail}"
 
 
-def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span.of(start.line, start.column, end.line, end.column)
-
-
 class _TooLarge(Exception):
     pass
 
 
 class _Builder:
-    def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem]) -> None:
+    def __init__(
+        self, source_map: SourceMap, problems: list[SyntaxProblem], lines: LineIndex
+    ) -> None:
         self.entries = source_map.entries
         self.problems = problems
         self.budget = MAX_NODES
+        self.lines = lines
+
+    def span(self, node: yaml.Node) -> Span:
+        """A node's extent; an end mark just past the last line is pulled back inside."""
+        start, end = node.start_mark, node.end_mark
+        return self.lines.clamp_span(Span.of(start.line, start.column, end.line, end.column))
 
     def build(self, node: yaml.Node, path: ModelPath, key: Span | None, depth: int) -> Any:
         self.budget -= 1
@@ -152,7 +161,7 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _TooLarge(f"values are nested more than {MAX_DEPTH} levels deep; flatten them")
-        self.entries[path] = Located(key, _span(node))
+        self.entries[path] = Located(key, self.span(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -166,7 +175,7 @@ class _Builder:
         result: dict[str, Any] = {}
         first_seen: dict[str, Span] = {}
         for key_node, value_node in node.value:
-            key_span = _span(key_node)
+            key_span = self.span(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 message = "mapping keys must be plain words; this key is a collection"
                 self.problems.append(SyntaxProblem("SSMD001", message, key_span))

@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from ssmd.span import Span
 
 _IMPORT = re.compile(r'\bimport\s+"(?P<target>[^"\n]*)"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Lines as editors count them, so an import's position is the one the editor shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,7 @@ class Import:
 def scan_imports(text: str) -> list[Import]:
     """Every `import "..."` outside comments, with its position."""
     found: list[Import] = []
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(_LINE_BREAK.split(text)):
         code = _strip_comment(line)
         for match in _IMPORT.finditer(code):
             start, end = match.span("target")

@@ -102,6 +102,7 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
             else:
                 end = error.end_column if error.end_column is not None else error.column + 1
                 span = Span.of(line, error.column, line, max(end, error.column + 1))
+                span = document.lines.clamp_span(span)  # the compiler counts lines its own way
             yield Finding(f"does not compile: {error.message}", span=span)
             continue
         imported = next((i for i in imports if i.resolve(document.path) == error.file), None)
