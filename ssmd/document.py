@@ -17,11 +17,15 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ssmd.models import Environment, Feed, Schema
+from ssmd.models import Environment, Feed, Schema, excerpt
 from ssmd.span import LineIndex, Span
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
+
+MAX_FILE_BYTES = 1 << 20
+"""Largest registry file (YAML or `.capnp`) ssmd reads: 1 MiB. Real files are a few KB (a
+feed with 5,000 versions is ~250 KB); past this, parsing costs seconds and hundreds of MB."""
 
 
 class Kind(StrEnum):
@@ -123,11 +127,30 @@ class Document:
         return self.source_map.span(self.source_path(path), part)
 
 
+def refused_document(path: str, code: str, message: str, text: str = "") -> Document:
+    """A file ssmd will not read or parse (too large, or outside the registry): one problem."""
+    kind = kind_of(path)
+    if kind is None:
+        raise ValueError(f"{path} is not a registry file")
+    return Document(path, kind, text, problems=[LoadProblem(code, message, Span.point(0))])
+
+
+def too_large(path: str, size: int, text: str = "") -> Document:
+    code = "SSMD203" if kind_of(path) is Kind.CAPNP else "SSMD001"
+    message = (
+        f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a registry file may "
+        "hold; it was not read: split it or remove what does not belong in it"
+    )
+    return refused_document(path, code, message, text)
+
+
 def load_document(path: str, text: str) -> Document:
     """Load one registry file from its text; `path` is root-relative posix."""
     kind = kind_of(path)
     if kind is None:
         raise ValueError(f"{path} is not a registry file")
+    if len(text) > MAX_FILE_BYTES and len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+        return too_large(path, len(text.encode("utf-8", "replace")), text)
     if kind is Kind.CAPNP:
         return Document(path, kind, text)
     parsed = parse_yaml(text)
@@ -214,7 +237,7 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     where = _describe(loc[:-1])
     if kind == "extra_forbidden":
         allowed = sorted(allowed_keys(model_type, loc[:-1]))
-        message = f"unknown key '{key}'{where}"
+        message = f"unknown key '{excerpt(key)}'{where}"
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         if close:
             message += f"; did you mean '{close[0]}'?"
@@ -225,19 +248,21 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     if kind == "missing":
         return LoadProblem(
             "SSMD004",
-            f"required key '{key}' is missing{where}; add it",
+            f"required key '{excerpt(key)}' is missing{where}; add it",
             doc.span(loc[:-1], part="key") if loc[:-1] else Span.point(0),
         )
     detail = str(error["msg"])
     if kind == "too_short" and loc and loc[-1] == "versions":
         detail = "at least one version is required"
-    return LoadProblem("SSMD005", f"invalid value for '{key}'{where}: {detail}", doc.span(loc))
+    message = f"invalid value for '{excerpt(key)}'{where}: {excerpt(detail, 300)}"
+    return LoadProblem("SSMD005", message, doc.span(loc))
 
 
 def _describe(parent: ModelPath) -> str:
     if not parent:
         return ""
-    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parent).lstrip(".")
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{excerpt(p, 40)}" for p in parent)
+    text = text.lstrip(".")
     return f" in {text}"
 
 

@@ -250,7 +250,8 @@ def _ask_capnp_tool(directory: str, relative: str) -> list[CompileError]:
         return []
     try:
         completed = subprocess.run(
-            [tool, "compile", "-o-", f"-I{directory}", relative],
+            # --no-standard-import: only the registry copy is searched, as pycapnp does.
+            [tool, "compile", "-o-", "--no-standard-import", f"-I{directory}", relative],
             cwd=directory,
             capture_output=True,
             text=True,
