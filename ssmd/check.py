@@ -62,11 +62,10 @@ def check(
     _compile_upfront(workspace, documents)
     context = Context(workspace, as_of or today())
     results: dict[str, list[Diagnostic]] = {path: [] for path in wanted}
+    by_kind = {kind: [r for r in RULES.values() if kind in r.kinds] for kind in Kind}
     for document in documents:
         found = results[document.path]
-        for rule in RULES.values():
-            if document.kind not in rule.kinds:
-                continue
+        for rule in by_kind[document.kind]:
             for finding in rule.check(document, context):
                 found.append(_diagnostic(rule.code, rule.severity, document, finding))
         found.sort(key=Diagnostic.sort_key)

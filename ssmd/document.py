@@ -49,7 +49,7 @@ Model = Feed | Schema | Environment
 
 def kind_of(path: str) -> Kind | None:
     """The kind of a root-relative posix path, or None when it is not a registry file."""
-    parts = PurePosixPath(path).parts
+    parts = path.split("/")
     if len(parts) != 3 or parts[0] != REGISTRY_DIR:
         return None
     folder, filename = parts[1], parts[2]

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """A 0-based line and character (code point) offset in a document."""
 
     line: int
     character: int
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Span:
-    """A 0-based, end-exclusive range in a document."""
+class Span(NamedTuple):
+    """A 0-based, end-exclusive range in a document.
+
+    Tuples, not dataclasses: the loader makes one per YAML node, and tuple
+    construction is several times cheaper than a frozen dataclass's.
+    """
 
     start: Position
     end: Position

@@ -8,6 +8,7 @@ The CLI builds one with `Workspace.load(root)`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections import defaultdict
@@ -56,11 +57,13 @@ def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def schema_file_path(schema_file: str) -> str:
     """Root-relative path of a `schema_file` value (it is relative to exchanges/schemas/)."""
     return str(PurePosixPath(SCHEMAS_DIR, schema_file))
 
 
+@functools.lru_cache(maxsize=8192)
 def escapes_schemas_dir(schema_file: str) -> bool:
     """True when `schema_file` would leave exchanges/schemas/ (absolute, `..`, drive)."""
     path = PurePosixPath(schema_file.replace("\\", "/"))
@@ -110,6 +113,8 @@ class Workspace:
         self.root = root
         self.documents: dict[str, Document] = {}
         self.capnp_bytes: dict[str, bytes] = {}
+        self._capnp_from_editor: set[str] = set()
+        """`.capnp` paths whose content is not (known to be) the file on disk."""
         self.compiler = compiler or CapnpCompiler()
         self._compiled: dict[str, CompileResult] = {}
         self._by_name: dict[Kind, dict[str, set[str]]] = {k: defaultdict(set) for k in Kind}
@@ -117,6 +122,8 @@ class Workspace:
         self._envs_by_schema: dict[str, set[str]] = defaultdict(set)
         self._schemas_by_file: dict[str, set[str]] = defaultdict(set)
         self._importers: dict[str, set[str]] = defaultdict(set)
+        self._memberships: dict[str, list[set[str]]] = defaultdict(list)
+        """path -> the index sets it was added to, so unindexing one file is O(its entries)."""
         self._cyclic: set[str] | None = None
         self._escaping: set[str] | None = None
 
@@ -172,6 +179,7 @@ class Workspace:
             self._set_document(too_large(path, len(text.encode("utf-8", "replace")), text))
         elif kind_of(path) is Kind.CAPNP:
             self._set_capnp(path, text.encode("utf-8", "replace"))
+            self._capnp_from_editor.add(path)
         else:
             self._set_document(load_document(path, text))
         return affected | self.dependents(path)
@@ -183,6 +191,7 @@ class Workspace:
         if kind_of(path) is Kind.CAPNP:
             affected = self.dependents(path)
             self._set_capnp(path, content)
+            self._capnp_from_editor.discard(path)
             return affected | self.dependents(path)
         return self.set_text(path, content.decode("utf-8", "replace"))
 
@@ -191,6 +200,7 @@ class Workspace:
         self._unindex(path)
         self.documents.pop(path, None)
         self.capnp_bytes.pop(path, None)
+        self._capnp_from_editor.discard(path)
         self._compiled.pop(path, None)
         self._cyclic = None
         self._escaping = None
@@ -214,33 +224,29 @@ class Workspace:
 
     def _index(self, document: Document) -> None:
         path = document.path
+        entries: list[set[str]] = []
         if document.kind is Kind.CAPNP:
             for imported in scan_imports(document.text):
                 target = imported.resolve(path)
                 if target is not None:
-                    self._importers[target].add(path)
-            return
-        name = document.declared_name
-        if name is not None:
-            self._by_name[document.kind][name].add(path)
-        model = document.model
-        if isinstance(model, Environment):
-            self._envs_by_feed[model.feed].add(path)
-            self._envs_by_schema[SchemaRef.parse(model.schema_ref).name].add(path)
-        elif isinstance(model, Schema):
-            for file in self.schema_files(model):
-                self._schemas_by_file[file].add(path)
+                    entries.append(self._importers[target])
+        else:
+            name = document.declared_name
+            if name is not None:
+                entries.append(self._by_name[document.kind][name])
+            model = document.model
+            if isinstance(model, Environment):
+                entries.append(self._envs_by_feed[model.feed])
+                entries.append(self._envs_by_schema[SchemaRef.parse(model.schema_ref).name])
+            elif isinstance(model, Schema):
+                entries.extend(self._schemas_by_file[file] for file in self.schema_files(model))
+        for members in entries:
+            members.add(path)
+        self._memberships[path] = entries
 
     def _unindex(self, path: str) -> None:
-        for index in (
-            *self._by_name.values(),
-            self._envs_by_feed,
-            self._envs_by_schema,
-            self._schemas_by_file,
-            self._importers,
-        ):
-            for paths in index.values():
-                paths.discard(path)
+        for members in self._memberships.pop(path, ()):
+            members.discard(path)
 
     # -- questions ----------------------------------------------------------------
 
@@ -356,7 +362,8 @@ class Workspace:
         wanted = [p for p in paths if p in self.capnp_bytes and p not in refused]
         todo = [p for p in wanted if p not in self._compiled]
         if todo:
-            self._compiled.update(self.compiler.compile(self.capnp_bytes, todo))
+            in_place = None if self._capnp_from_editor else self.root
+            self._compiled.update(self.compiler.compile(self.capnp_bytes, todo, in_place))
         return {p: self._compiled[p] for p in wanted}
 
 

@@ -13,12 +13,13 @@ nesting is bounded.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from ssmd.span import LineIndex, Span
+from ssmd.span import LineIndex, Position, Span
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
     from yaml import CSafeLoader as _Loader
@@ -37,12 +38,16 @@ _YAML_ONLY_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 libyaml's line numbers are the editor's (same length: columns do not move)."""
 
 _SCALARS = yaml.constructor.SafeConstructor()
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_CONSTRUCTORS = {
+    tag: yaml.constructor.SafeConstructor.yaml_constructors[tag]
+    for tag in (
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:timestamp",
+    )
 }
 
 
@@ -63,14 +68,29 @@ class SyntaxProblem:
     span: Span
 
 
+RawSpan = tuple[int, int, int, int]
+"""(line, column, end line, end column): what the loader stores; Spans are made on demand."""
+
+
+def _to_span(raw: RawSpan) -> Span:
+    return Span(Position(raw[0], raw[1]), Position(raw[2], raw[3]))
+
+
 @dataclass(slots=True)
 class SourceMap:
     """Model path -> position of its key and value, e.g. ("versions", 1, "effective_from")."""
 
-    entries: dict[ModelPath, Located] = field(default_factory=dict)
+    entries: dict[ModelPath, tuple[RawSpan | None, RawSpan]] = field(default_factory=dict)
 
     def get(self, path: ModelPath) -> Located | None:
-        return self.entries.get(path)
+        entry = self.entries.get(path)
+        if entry is None:
+            return None
+        key, value = entry
+        return Located(_to_span(key) if key else None, _to_span(value))
+
+    def paths(self) -> list[ModelPath]:
+        return list(self.entries)
 
     def span(self, path: ModelPath, part: str = "value") -> Span:
         """The span of `path`, or of its nearest located ancestor.
@@ -78,12 +98,13 @@ class SourceMap:
         `part="key"` prefers the key (a missing child is reported at its parent's key).
         """
         for depth in range(len(path), -1, -1):
-            located = self.entries.get(path[:depth])
-            if located is None:
+            entry = self.entries.get(path[:depth])
+            if entry is None:
                 continue
-            if part == "key" and located.key is not None:
-                return located.key
-            return located.value
+            key, value = entry
+            if part == "key" and key is not None:
+                return _to_span(key)
+            return _to_span(value)
         return Span.point(0, 0)
 
     def key_span(self, path: ModelPath) -> Span:
@@ -119,13 +140,28 @@ def parse_yaml(text: str) -> ParsedYaml:
         return ParsedYaml(None, source_map, problems)
     if node is None:
         return ParsedYaml(None, source_map, problems)
-    builder = _Builder(source_map, problems, lines)
+    builder = _Builder(source_map, problems)
     try:
         data = builder.build(node, (), None, 0)
     except _TooLarge as error:
-        problems.append(SyntaxProblem("SSMD001", str(error), builder.span(node)))
+        problems.append(SyntaxProblem("SSMD001", str(error), lines.clamp_span(_span(node))))
         return ParsedYaml(None, SourceMap(), problems)
+    _clamp_entries(source_map, lines)
     return ParsedYaml(data, source_map, problems)
+
+
+def _clamp_entries(source_map: SourceMap, lines: LineIndex) -> None:
+    """Pull end marks libyaml puts just past the last line (no final newline) back inside."""
+    last = lines.count - 1
+    entries = source_map.entries
+    for path, (key, value) in entries.items():
+        if value[2] > last or (key is not None and key[2] > last):
+            entries[path] = (_clamp_raw(key, lines) if key else None, _clamp_raw(value, lines))
+
+
+def _clamp_raw(raw: RawSpan, lines: LineIndex) -> RawSpan:
+    span = lines.clamp_span(_to_span(raw))
+    return (span.start.line, span.start.character, span.end.line, span.end.character)
 
 
 def _syntax_message(error: yaml.MarkedYAMLError) -> str:
@@ -134,25 +170,26 @@ def _syntax_message(error: yaml.MarkedYAMLError) -> str:
     return f"YAML syntax error: {detail}"
 
 
+def _span(node: yaml.Node) -> Span:
+    return _to_span(_raw(node))
+
+
+def _raw(node: yaml.Node) -> RawSpan:
+    start, end = node.start_mark, node.end_mark
+    return (start.line, start.column, end.line, end.column)
+
+
 class _TooLarge(Exception):
     pass
 
 
 class _Builder:
-    def __init__(
-        self, source_map: SourceMap, problems: list[SyntaxProblem], lines: LineIndex
-    ) -> None:
+    def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem]) -> None:
         self.entries = source_map.entries
         self.problems = problems
         self.budget = MAX_NODES
-        self.lines = lines
 
-    def span(self, node: yaml.Node) -> Span:
-        """A node's extent; an end mark just past the last line is pulled back inside."""
-        start, end = node.start_mark, node.end_mark
-        return self.lines.clamp_span(Span.of(start.line, start.column, end.line, end.column))
-
-    def build(self, node: yaml.Node, path: ModelPath, key: Span | None, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: ModelPath, key: RawSpan | None, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise _TooLarge(
@@ -161,32 +198,34 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _TooLarge(f"values are nested more than {MAX_DEPTH} levels deep; flatten them")
-        self.entries[path] = Located(key, self.span(node))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, (*path, index), None, depth + 1)
-                for index, item in enumerate(node.value)
-            ]
-        return scalar_value(node)
+        start, end = node.start_mark, node.end_mark
+        self.entries[path] = (key, (start.line, start.column, end.line, end.column))
+        node_type = type(node)
+        if node_type is yaml.ScalarNode:
+            return node.value if node.tag == _STR else scalar_value(node)
+        if node_type is yaml.MappingNode:
+            return self._mapping(typing.cast(yaml.MappingNode, node), path, depth)
+        return [
+            self.build(item, (*path, index), None, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
 
     def _mapping(self, node: yaml.MappingNode, path: ModelPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Span] = {}
+        first_seen: dict[str, RawSpan] = {}
         for key_node, value_node in node.value:
-            key_span = self.span(key_node)
+            key_span = _raw(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 message = "mapping keys must be plain words; this key is a collection"
-                self.problems.append(SyntaxProblem("SSMD001", message, key_span))
+                self.problems.append(SyntaxProblem("SSMD001", message, _to_span(key_span)))
                 continue
             key = str(key_node.value)
             if key in first_seen:
-                line = first_seen[key].start.line + 1
+                line = first_seen[key][0] + 1
                 message = (
                     f"duplicate key '{key}' (first defined on line {line}); remove one of them"
                 )
-                self.problems.append(SyntaxProblem("SSMD002", message, key_span))
+                self.problems.append(SyntaxProblem("SSMD002", message, _to_span(key_span)))
                 continue
             first_seen[key] = key_span
             result[key] = self.build(value_node, (*path, key), key_span, depth + 1)
@@ -195,10 +234,10 @@ class _Builder:
 
 def scalar_value(node: yaml.Node) -> Any:
     """The Python value of a scalar node, using only YAML's safe core types."""
-    if node.tag in _PLAIN_TAGS:
-        try:
-            value = _SCALARS.construct_object(node)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-            return node.value  # e.g. 2025-13-45: keep the text, the model reports it
-        return value
-    return node.value
+    constructor = _PLAIN_CONSTRUCTORS.get(node.tag)
+    if constructor is None:
+        return node.value  # str, or a tag we never construct (e.g. !!python/object)
+    try:
+        return constructor(_SCALARS, node)
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        return node.value  # e.g. 2025-13-45: keep the text, the model reports it

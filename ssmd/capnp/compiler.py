@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +31,8 @@ from typing import Any
 from ssmd.capnp.imports import scan_imports
 
 CHILD_TIMEOUT_SECONDS = 60.0
+CHILD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
+"""Children compiling in parallel for large batches (a cold workspace)."""
 _ENGINE = "pycapnp-2"  # part of the cache key: a new compiler may judge differently
 _PYCAPNP_ERROR = re.compile(r"(?P<path>[^\s:]+\.capnp):(?P<line>\d+): failed: (?P<message>.*)")
 _CAPNP_TOOL_ERROR = re.compile(
@@ -88,11 +91,13 @@ class CapnpCompiler:
         """How many files this instance has actually compiled (cache misses), for tests."""
 
     def compile(
-        self, files: Mapping[str, bytes], targets: Iterable[str]
+        self, files: Mapping[str, bytes], targets: Iterable[str], on_disk: Path | None = None
     ) -> dict[str, CompileResult]:
         """Compile each of `targets`; `files` holds every `.capnp` file they may import.
 
-        Keys are root-relative posix paths of files in one folder tree.
+        Keys are root-relative posix paths of files in one folder tree. When
+        `on_disk` is the root those paths are relative to and the files there
+        hold exactly `files`, they are compiled in place instead of copied.
         """
         keys = {target: self._cache_key(target, files) for target in targets}
         results: dict[str, CompileResult] = {}
@@ -105,7 +110,7 @@ class CapnpCompiler:
                 self._memory[key] = cached
                 results[target] = cached
         if missing:
-            for target, result in self._compile_in_child(files, missing).items():
+            for target, result in self._compile_in_child(files, missing, on_disk).items():
                 self._memory[keys[target]] = result
                 self._write_disk(keys[target], result)
                 results[target] = result
@@ -153,31 +158,49 @@ class CapnpCompiler:
             pass  # a cache that cannot be written is only slower
 
     def _compile_in_child(
-        self, files: Mapping[str, bytes], targets: list[str]
+        self, files: Mapping[str, bytes], targets: list[str], on_disk: Path | None
     ) -> dict[str, CompileResult]:
         common = _common_folder(files.keys())
+        relative = {_relative(t, common): t for t in targets}
         with tempfile.TemporaryDirectory(prefix="ssmd-capnp-") as scratch:
-            for path, content in files.items():
-                destination = Path(scratch, _relative(path, common))
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_bytes(content)
-            relative = {_relative(t, common): t for t in targets}
-            results: dict[str, CompileResult] = {}
-            remaining = list(relative)
-            while remaining:
-                done, failed_file, stderr = _run_child(scratch, remaining)
-                self.compiled_count += len(done) + (1 if failed_file else 0)
-                for name, result in done.items():
-                    results[relative[name]] = _with_real_paths(result, common)
-                if failed_file is None:
-                    for name in remaining:
-                        if name not in done:
-                            results[relative[name]] = _died(relative[name], stderr)
-                    break
-                failure = _from_abort(scratch, failed_file, stderr)
-                results[relative[failed_file]] = _with_real_paths(failure, common)
-                remaining = [n for n in remaining if n not in done and n != failed_file]
-            return results
+            if on_disk is not None:
+                directory = str(on_disk / common)
+            else:
+                directory = scratch
+                for path, content in files.items():
+                    destination = Path(scratch, _relative(path, common))
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    destination.write_bytes(content)
+            chunks = _chunks(sorted(relative), CHILD_PROCESSES if len(relative) > 64 else 1)
+            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+                outcomes = list(pool.map(lambda chunk: _compile_chunk(directory, chunk), chunks))
+        results: dict[str, CompileResult] = {}
+        for outcome in outcomes:
+            self.compiled_count += len(outcome)
+            for name, result in outcome.items():
+                results[relative[name]] = _with_real_paths(result, common)
+        return results
+
+
+def _chunks(names: list[str], count: int) -> list[list[str]]:
+    return [chunk for chunk in (names[i::count] for i in range(count)) if chunk]
+
+
+def _compile_chunk(directory: str, names: list[str]) -> dict[str, CompileResult]:
+    """Compile `names` in a child, restarting it after each file that kills it."""
+    results: dict[str, CompileResult] = {}
+    remaining = list(names)
+    while remaining:
+        done, failed_file, stderr = _run_child(directory, remaining)
+        results.update(done)
+        if failed_file is None:
+            for name in remaining:
+                if name not in done:
+                    results[name] = _died(name, stderr)
+            break
+        results[failed_file] = _from_abort(directory, failed_file, stderr)
+        remaining = [n for n in remaining if n not in done and n != failed_file]
+    return results
 
 
 def _run_child(

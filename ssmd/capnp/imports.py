@@ -44,7 +44,11 @@ class Import:
 def scan_imports(text: str) -> list[Import]:
     """Every `import "..."` outside comments, with its position."""
     found: list[Import] = []
+    if "import" not in text:
+        return found
     for number, line in enumerate(_LINE_BREAK.split(text)):
+        if "import" not in line:
+            continue
         code = _strip_comment(line)
         for match in _IMPORT.finditer(code):
             start, end = match.span("target")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ssmd import __version__
-from ssmd.cli import env, feed, schema, validate
+from ssmd.cli import commit, data, diff, env, feed, schema, validate
 from ssmd.cli.common import State
 
 app = typer.Typer(
@@ -21,7 +21,10 @@ app = typer.Typer(
 app.add_typer(feed.app, name="feed")
 app.add_typer(schema.app, name="schema")
 app.add_typer(env.app, name="env")
+app.add_typer(data.app, name="data")
 validate.register(app)
+diff.register(app)
+commit.register(app)
 
 
 def _version(value: bool) -> None:

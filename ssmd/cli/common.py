@@ -67,3 +67,8 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts inste
 
 def echo_json(text: str) -> None:
     sys.stdout.write(text + "\n")
+
+
+def optional_date(value: str | None) -> dt.date | None:
+    """A date option's value, or None when it was not given."""
+    return None if value is None else as_of_date(value)

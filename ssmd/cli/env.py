@@ -1,14 +1,17 @@
-"""`ssmd env ...`: show and list environments."""
+"""`ssmd env ...`: show, list, create and update environments."""
 
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
 from ssmd.cli.common import AsOf, Json, as_of_date, echo_json, fail, state
 from ssmd.cli.render import render_environment, table
+from ssmd.cli.writing import write
 from ssmd.document import Kind
+from ssmd.edit.environments import Placement, create_environment, update_environment
 from ssmd.resolve import today
 from ssmd.views import environment_view
 
@@ -63,3 +66,131 @@ def list_environments(ctx: typer.Context, as_json: Json = False) -> None:
         for v in views
     ]
     typer.echo(table(["NAME", "FEED", "SCHEMA", "STORAGE"], rows))
+
+
+def _placement(
+    transport_url: str | None,
+    no_transport: bool,
+    storage_path: str | None,
+    s3_raw_bucket: str | None,
+    s3_normalized_bucket: str | None,
+    s3_prefix: str | None,
+    s3_region: str | None,
+    s3_endpoint_url: str | None,
+) -> Placement:
+    return Placement(
+        transport_url,
+        no_transport,
+        storage_path,
+        s3_raw_bucket,
+        s3_normalized_bucket,
+        s3_prefix,
+        s3_region,
+        s3_endpoint_url,
+    )
+
+
+TransportUrl = Annotated[
+    str | None, typer.Option("--transport-url", help="NATS URL (sets transport type nats).")
+]
+NoTransport = Annotated[
+    bool, typer.Option("--no-transport", help="Set transport type none (no broker).")
+]
+StoragePath = Annotated[
+    str | None,
+    typer.Option("--storage-path", help="Local storage folder (relative: against the root)."),
+]
+S3Raw = Annotated[str | None, typer.Option("--s3-raw-bucket", help="S3 bucket of raw data.")]
+S3Normalized = Annotated[
+    str | None, typer.Option("--s3-normalized-bucket", help="S3 bucket of normalized data.")
+]
+S3Prefix = Annotated[str | None, typer.Option("--s3-prefix", help="Key prefix in the buckets.")]
+S3Region = Annotated[str | None, typer.Option("--s3-region", help="AWS region.")]
+Keys = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--key",
+        help="A credential read from environment variables, NAME:TYPE:FIELD[,FIELD...] "
+        "(e.g. kalshi:api_key:api_key,api_secret -> KALSHI_API_KEY, KALSHI_API_SECRET); "
+        "repeatable. Secrets themselves are never stored.",
+    ),
+]
+S3Endpoint = Annotated[
+    str | None, typer.Option("--s3-endpoint-url", help="Endpoint of an S3-compatible store.")
+]
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: str,
+    feed: Annotated[str, typer.Option("--feed", help="The feed this environment runs.")],
+    schema: Annotated[
+        str, typer.Option("--schema", help="NAME:VERSION (pinned) or NAME (as of the day).")
+    ],
+    key: Keys = None,
+    transport_url: TransportUrl = None,
+    no_transport: NoTransport = False,
+    storage_path: StoragePath = None,
+    s3_raw_bucket: S3Raw = None,
+    s3_normalized_bucket: S3Normalized = None,
+    s3_prefix: S3Prefix = None,
+    s3_region: S3Region = None,
+    s3_endpoint_url: S3Endpoint = None,
+) -> None:
+    """Create exchanges/environments/NAME.yaml; an unknown feed or schema, or a draft, is refused.
+
+    Example: ssmd env create kalshi-dev --feed kalshi --schema trade:v1
+    """
+    placement = _placement(
+        transport_url,
+        no_transport,
+        storage_path,
+        s3_raw_bucket,
+        s3_normalized_bucket,
+        s3_prefix,
+        s3_region,
+        s3_endpoint_url,
+    )
+    write(
+        state(ctx).workspace(),
+        lambda ws: create_environment(ws, name, feed, schema, placement, key),
+    )
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    name: str,
+    feed: Annotated[str | None, typer.Option("--feed", help="Another feed.")] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="NAME:VERSION (pinned) or NAME.")
+    ] = None,
+    key: Keys = None,
+    transport_url: TransportUrl = None,
+    no_transport: NoTransport = False,
+    storage_path: StoragePath = None,
+    s3_raw_bucket: S3Raw = None,
+    s3_normalized_bucket: S3Normalized = None,
+    s3_prefix: S3Prefix = None,
+    s3_region: S3Region = None,
+    s3_endpoint_url: S3Endpoint = None,
+) -> None:
+    """Change what is given and keep the rest; validated before anything is written.
+
+    Example: ssmd env update kalshi-dev --schema trade:v2
+    """
+    placement = _placement(
+        transport_url,
+        no_transport,
+        storage_path,
+        s3_raw_bucket,
+        s3_normalized_bucket,
+        s3_prefix,
+        s3_region,
+        s3_endpoint_url,
+    )
+    write(
+        state(ctx).workspace(),
+        lambda ws: update_environment(ws, name, placement, feed, schema, key),
+    )

@@ -1,4 +1,4 @@
-"""`ssmd feed ...`: show and list feeds."""
+"""`ssmd feed ...`: show, list, create and add versions to feeds."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from ssmd.cli.common import AsOf, Json, as_of_date, echo_json, fail, state
+from ssmd.cli.common import AsOf, Json, as_of_date, echo_json, fail, optional_date, state
 from ssmd.cli.render import render_feed, table
+from ssmd.cli.writing import write
 from ssmd.document import Kind
-from ssmd.models import FeedStatus
+from ssmd.edit.feeds import VersionFields, add_feed_version, create_feed
+from ssmd.models import AuthMethod, FeedStatus, FeedType, Protocol
 from ssmd.resolve import resolve_as_of, today
 from ssmd.views import feed_view
 
@@ -66,3 +68,117 @@ def list_feeds(
             ]
         )
     typer.echo(table(["NAME", "TYPE", "STATUS", "VERSIONS", "CURRENT", "ENDPOINT"], rows))
+
+
+EffectiveFrom = Annotated[
+    str | None,
+    typer.Option("--effective-from", help="First day in effect, YYYY-MM-DD (default: today, UTC)."),
+]
+Endpoint = Annotated[str | None, typer.Option("--endpoint", help="URL the connector connects to.")]
+ProtocolOption = Annotated[
+    Protocol | None,
+    typer.Option("--protocol", help="Wire protocol (default: from the endpoint's URL scheme)."),
+]
+AuthOption = Annotated[
+    AuthMethod | None, typer.Option("--auth-method", help="How to authenticate.")
+]
+RateLimit = Annotated[
+    int | None, typer.Option("--rate-limit", min=1, help="Requests per second allowed.")
+]
+MaxSymbols = Annotated[
+    int | None, typer.Option("--max-symbols", min=1, help="Subscriptions per connection.")
+]
+Orderbook = Annotated[
+    bool | None,
+    typer.Option("--supports-orderbook/--no-supports-orderbook", help="Carries order books."),
+]
+Trades = Annotated[
+    bool | None, typer.Option("--supports-trades/--no-supports-trades", help="Carries trades.")
+]
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: str,
+    feed_type: Annotated[FeedType, typer.Option("--type", help="Kind of feed.")],
+    endpoint: Annotated[str, typer.Option("--endpoint", help="URL the connector connects to.")],
+    protocol: ProtocolOption = None,
+    version: Annotated[str, typer.Option("--version", help="First version id.")] = "v1",
+    effective_from: EffectiveFrom = None,
+    display_name: Annotated[
+        str | None, typer.Option("--display-name", help="Human-readable name.")
+    ] = None,
+    status: Annotated[
+        FeedStatus | None, typer.Option("--status", help="Feed status (default: active).")
+    ] = None,
+    auth_method: AuthOption = None,
+    rate_limit: RateLimit = None,
+    max_symbols: MaxSymbols = None,
+    supports_orderbook: Orderbook = None,
+    supports_trades: Trades = None,
+) -> None:
+    """Create exchanges/feeds/NAME.yaml with one version (validated before it is written).
+
+    Example: ssmd feed create polymarket --type websocket
+    --endpoint 'wss://ws-subscriptions-clob.polymarket.com/ws/market'
+    """
+    fields = VersionFields(
+        endpoint,
+        protocol,
+        auth_method,
+        rate_limit,
+        max_symbols,
+        supports_orderbook,
+        supports_trades,
+    )
+    date = optional_date(effective_from)
+    write(
+        state(ctx).workspace(),
+        lambda ws: create_feed(
+            ws,
+            name,
+            feed_type,
+            fields,
+            version=version,
+            effective_from=date,
+            display_name=display_name,
+            status=status,
+        ),
+    )
+
+
+@app.command("add-version")
+def add_version(
+    ctx: typer.Context,
+    name: str,
+    effective_from: Annotated[
+        str, typer.Option("--effective-from", help="First day in effect, YYYY-MM-DD.")
+    ],
+    version: Annotated[
+        str | None, typer.Option("--version", help="Version id (default: the next free vN).")
+    ] = None,
+    endpoint: Endpoint = None,
+    protocol: ProtocolOption = None,
+    auth_method: AuthOption = None,
+    rate_limit: RateLimit = None,
+    max_symbols: MaxSymbols = None,
+    supports_orderbook: Orderbook = None,
+    supports_trades: Trades = None,
+) -> None:
+    """Add a version in date order; fields not given are copied from the version before it.
+
+    Example: ssmd feed add-version kalshi --version v3 --effective-from 2026-07-01
+    --endpoint wss://api.elections.kalshi.com/trade-api/ws/v2 --rate-limit 20
+    """
+    fields = VersionFields(
+        endpoint,
+        protocol,
+        auth_method,
+        rate_limit,
+        max_symbols,
+        supports_orderbook,
+        supports_trades,
+    )
+    date = as_of_date(effective_from)
+    write(state(ctx).workspace(), lambda ws: add_feed_version(ws, name, date, fields, version))

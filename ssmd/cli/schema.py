@@ -1,15 +1,28 @@
-"""`ssmd schema ...`: show, list and verify schemas."""
+"""`ssmd schema ...`: show, list, verify, register schemas and move their status."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ssmd.cli.common import AsOf, ExitCode, Json, as_of_date, echo_json, fail, state
+from ssmd.cli.common import (
+    AsOf,
+    ExitCode,
+    Json,
+    as_of_date,
+    echo_json,
+    fail,
+    optional_date,
+    state,
+)
 from ssmd.cli.render import render_schema, table
+from ssmd.cli.writing import write
 from ssmd.document import Kind
+from ssmd.edit.schemas import register_schema, set_schema_status
+from ssmd.models import SchemaStatus
 from ssmd.resolve import SchemaRef
 from ssmd.schema_text import version_text
 from ssmd.views import hash_state, resolve_schema_ref, schema_view
@@ -109,3 +122,36 @@ def hash_command(ctx: typer.Context, name: str) -> None:
             err=True,
         )
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command("register")
+def register(
+    ctx: typer.Context,
+    name: str,
+    file: Annotated[Path, typer.Option("--file", help="The .capnp file to register.")],
+    effective_from: Annotated[
+        str | None,
+        typer.Option("--effective-from", help="First day in effect, YYYY-MM-DD (default: today)."),
+    ] = None,
+) -> None:
+    """Compile a .capnp file, copy it into exchanges/schemas/ and record it as a draft version.
+
+    A new schema gets NAME.yaml with v1; an existing one the next version. Content a
+    version already records is not registered twice.
+    Example: ssmd schema register trade --file trade.capnp --effective-from 2026-07-01
+    """
+    date = optional_date(effective_from)
+    write(state(ctx).workspace(), lambda ws: register_schema(ws, name, file, date))
+
+
+@app.command("set-status")
+def set_status(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(metavar="NAME:VERSION")],
+    status: Annotated[SchemaStatus, typer.Argument(help="draft, active or deprecated.")],
+) -> None:
+    """Move a version forward in its lifecycle: draft -> active -> deprecated (never back).
+
+    Example: ssmd schema set-status trade:v2 active
+    """
+    write(state(ctx).workspace(), lambda ws: set_schema_status(ws, reference, status))

@@ -1,0 +1,38 @@
+"""`ssmd commit`: validate the registry, then commit exchanges/ (and nothing else)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ssmd.cli.common import ExitCode, state
+from ssmd.cli.writing import diagnostic_line
+from ssmd.commit import CommitRefused, commit_registry
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("commit")
+    def commit(
+        ctx: typer.Context,
+        message: Annotated[str, typer.Option("--message", "-m", help="The commit message.")],
+        strict: Annotated[bool, typer.Option("--strict", help="Refuse on warnings too.")] = False,
+    ) -> None:
+        """Validate the whole registry; refuse on errors, else stage exchanges/ and commit it.
+
+        Other staged files are left staged and out of the commit. On refusal the git
+        index is left exactly as it was.
+        Example: ssmd commit -m "kalshi: v3 endpoint from 2026-07-01"
+        """
+        try:
+            done = commit_registry(state(ctx).root(), message, strict)
+        except CommitRefused as refusal:
+            typer.echo(f"error: {refusal.message}", err=True)
+            for diagnostic in refusal.diagnostics:
+                typer.echo(f"  {diagnostic_line(diagnostic)}", err=True)
+            raise typer.Exit(int(ExitCode.FINDINGS)) from None
+        for warning in done.warnings:
+            typer.echo(f"  warning: {diagnostic_line(warning)}", err=True)
+        typer.echo(f"Committed {done.commit}: {message.splitlines()[0]}")
+        for path in done.files:
+            typer.echo(f"  {path}")

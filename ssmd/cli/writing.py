@@ -1,0 +1,40 @@
+"""How every write command reports: what it did, or why it refused (exit 1, nothing written)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import typer
+
+from ssmd.check import Diagnostic
+from ssmd.cli.common import ExitCode, fail
+from ssmd.edit.atomic import WriteFailed
+from ssmd.edit.change import Change, EditRefused, apply_change
+from ssmd.report import location
+from ssmd.workspace import Workspace
+
+
+def diagnostic_line(diagnostic: Diagnostic) -> str:
+    return f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
+
+
+def write(workspace: Workspace, build: Callable[[Workspace], Change]) -> None:
+    """Build the change, validate it in memory, write it atomically, and say what happened."""
+    try:
+        change = build(workspace)
+        outcome = apply_change(workspace, change)
+    except EditRefused as refusal:
+        typer.echo(f"error: {refusal.message}", err=True)
+        for diagnostic in refusal.diagnostics:
+            typer.echo(f"  {diagnostic_line(diagnostic)}", err=True)
+        raise typer.Exit(int(ExitCode.FINDINGS)) from None
+    except WriteFailed as error:
+        fail(str(error))
+    for line in change.summary:
+        typer.echo(line)
+    for path in outcome.written:
+        typer.echo(f"  wrote {path}")
+    for warning in outcome.warnings:
+        typer.echo(f"  warning: {diagnostic_line(warning)}", err=True)
+    if outcome.written:
+        typer.echo("Review with `ssmd diff`, then record it with `ssmd commit -m MESSAGE`.")

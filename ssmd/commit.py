@@ -1,0 +1,75 @@
+"""`ssmd commit`: record the registry in git only when it validates.
+
+Only `exchanges/` is staged and committed (`git commit -- exchanges/`), so
+other work a person has staged stays staged and out of the commit. A refusal
+happens before the index is touched; should git itself fail after staging (a
+hook, a missing identity), the index is put back exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssmd.check import Diagnostic, check
+from ssmd.document import REGISTRY_DIR
+from ssmd.git import GitError, git_executable, index_tree, is_repository, restore_index, run_git
+from ssmd.rules import Severity
+from ssmd.workspace import Workspace
+
+
+class CommitRefused(Exception):
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    commit: str
+    files: list[str]
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def commit_registry(root: Path, message: str, strict: bool = False) -> Committed:
+    """Validate the whole registry, then commit exchanges/ with `message`."""
+    if not message.strip():
+        raise CommitRefused("the commit message is empty; pass -m 'what changed and why'")
+    try:
+        git_executable()
+    except GitError as error:
+        raise CommitRefused(str(error)) from None
+    if not is_repository(root):
+        raise CommitRefused(
+            f"{root} is not inside a git repository; run `git init` there (or clone the "
+            "registry) first"
+        )
+    results = check(Workspace.load(root))
+    found = [d for path in sorted(results) for d in results[path]]
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    blocking = [d for d in found if d.severity in failing]
+    if blocking:
+        what = "problem" if strict else "error"
+        raise CommitRefused(
+            f"refused: the registry has {len(blocking)} {what}{'' if len(blocking) == 1 else 's'}; "
+            "fix them (`ssmd validate` shows them) and commit again; nothing was staged",
+            blocking,
+        )
+    try:
+        status = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", REGISTRY_DIR)
+        if not status.strip():
+            raise CommitRefused(f"nothing to commit: {REGISTRY_DIR}/ has no changes")
+        snapshot = index_tree(root)
+    except GitError as error:
+        raise CommitRefused(f"{error}; nothing was staged") from None
+    try:
+        run_git(root, "add", "--all", "--", REGISTRY_DIR)
+        run_git(root, "commit", "--quiet", "-m", message, "--", REGISTRY_DIR)
+    except GitError as error:
+        restore_index(root, snapshot)
+        raise CommitRefused(f"{error}; the index was restored, nothing was committed") from None
+    commit = run_git(root, "rev-parse", "--short", "HEAD").decode().strip()
+    files = run_git(root, "show", "--name-only", "--format=", "--relative", "HEAD").decode()
+    warnings = [d for d in found if d.severity is Severity.WARNING]
+    return Committed(commit, [f for f in files.splitlines() if f], warnings)

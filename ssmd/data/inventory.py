@@ -1,0 +1,209 @@
+"""`ssmd data inventory`: one row per day of a feed, from its raw and normalized manifests.
+
+A day's status is the worse of its two manifests (failed, processing,
+partial, complete in that order), its quality the lower score and its gap
+count the larger: a report that summarizes must not hide the bad half.
+A day with neither manifest is `closed` when the feed's calendar says the
+venue did not trade, else `missing`. An unusable manifest makes the day
+`invalid`, with the reason, and the rest of the report still stands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from ssmd.calendars import closed_reason
+from ssmd.data.fetch import DEFAULT_WORKERS, Progress, Reads, fetch_manifests
+from ssmd.data.manifest import DataType, Manifest, ManifestRead, ManifestStatus
+from ssmd.data.storage import DataError, StorageBackend
+from ssmd.models import Feed
+
+MAX_DAYS = 3660
+"""Ten years: a longer range is almost surely a typo, and would mean tens of thousands of GETs."""
+
+
+class DayStatus(StrEnum):
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    PROCESSING = "processing"
+    FAILED = "failed"
+    INVALID = "invalid"
+    MISSING = "missing"
+    CLOSED = "closed"
+
+
+WORST_FIRST = [
+    ManifestStatus.FAILED,
+    ManifestStatus.PROCESSING,
+    ManifestStatus.PARTIAL,
+    ManifestStatus.COMPLETE,
+]
+
+
+class SideEntry(BaseModel):
+    """What one manifest (raw or normalized) says about a day; `problem` when it is unusable."""
+
+    status: ManifestStatus | None = None
+    byte_size: int | None = None
+    record_count: int | None = None
+    quality_score: float | None = None
+    gap_count: int | None = None
+    problem: str | None = None
+
+
+class DayRow(BaseModel):
+    date: dt.date
+    status: DayStatus
+    raw: SideEntry | None
+    """None when there is no raw manifest."""
+    normalized: SideEntry | None
+    quality_score: float | None
+    gap_count: int | None
+    closed: str | None
+    """Why the calendar marks the day closed (`weekend`, `holiday: ...`), else None."""
+    note: str | None
+
+
+class InventorySummary(BaseModel):
+    days: int
+    counts: dict[DayStatus, int]
+    raw_bytes: int
+    normalized_bytes: int
+    raw_records: int
+    normalized_records: int
+
+
+class Inventory(BaseModel):
+    feed: str
+    environment: str
+    storage: str
+    start: dt.date
+    end: dt.date
+    timezone: str
+    holiday_calendar: str | None
+    days: list[DayRow]
+    summary: InventorySummary
+
+
+def date_range(start: dt.date, end: dt.date) -> list[dt.date]:
+    if end < start:
+        raise DataError(f"the range ends ({end}) before it starts ({start}); swap --from and --to")
+    count = (end - start).days + 1
+    if count > MAX_DAYS:
+        raise DataError(
+            f"the range {start} to {end} has {count} days, more than {MAX_DAYS}; "
+            "split it into shorter ranges"
+        )
+    return [start + dt.timedelta(days=offset) for offset in range(count)]
+
+
+def calendar_closed(feed: Feed, day: dt.date) -> str | None:
+    """Why the venue was closed on a local date; a feed without a calendar never closes."""
+    if feed.calendar is None:
+        return None
+    return closed_reason(day, feed.calendar.holiday_calendar)
+
+
+def side_entry(read: ManifestRead) -> SideEntry | None:
+    if read.problem is not None:
+        return SideEntry(problem=read.problem)
+    manifest = read.manifest
+    if manifest is None:
+        return None
+    shows_size = manifest.status is not ManifestStatus.PROCESSING
+    return SideEntry(
+        status=manifest.status,
+        byte_size=manifest.byte_size if shows_size else None,
+        record_count=manifest.record_count if shows_size else None,
+        quality_score=manifest.quality_score,
+        gap_count=len(manifest.gaps),
+    )
+
+
+def day_row(
+    day: dt.date, raw: ManifestRead, normalized: ManifestRead, closed: str | None
+) -> DayRow:
+    sides = {DataType.RAW: raw, DataType.NORMALIZED: normalized}
+    notes = [f"{t.value}: {r.problem}" for t, r in sides.items() if r.problem is not None]
+    manifests = [r.manifest for r in sides.values() if r.manifest is not None]
+    if notes:
+        status = DayStatus.INVALID
+    elif not manifests:
+        status = DayStatus.CLOSED if closed else DayStatus.MISSING
+    else:
+        worst = min(manifests, key=lambda m: WORST_FIRST.index(m.status))
+        status = DayStatus(worst.status.value)
+    if not notes:
+        notes += [f"no {t.value} manifest" for t, r in sides.items() if not r.present and manifests]
+    if closed and (manifests or notes):
+        notes.append(f"calendar: {closed}")
+    scores = [m.quality_score for m in manifests if m.quality_score is not None]
+    return DayRow(
+        date=day,
+        status=status,
+        raw=side_entry(raw),
+        normalized=side_entry(normalized),
+        quality_score=min(scores) if scores else None,
+        gap_count=max((len(m.gaps) for m in manifests), default=None),
+        closed=closed,
+        note="; ".join(notes) or None,
+    )
+
+
+def summarize(rows: Sequence[DayRow], reads: Reads) -> InventorySummary:
+    counts = dict.fromkeys(DayStatus, 0)
+    for row in rows:
+        counts[row.status] += 1
+
+    def total(data_type: DataType, field: str) -> int:
+        found: list[Manifest] = [
+            r.manifest for (t, _), r in reads.items() if t is data_type and r.manifest is not None
+        ]
+        return sum(int(getattr(m, field)) for m in found)
+
+    return InventorySummary(
+        days=len(rows),
+        counts=counts,
+        raw_bytes=total(DataType.RAW, "byte_size"),
+        normalized_bytes=total(DataType.NORMALIZED, "byte_size"),
+        raw_records=total(DataType.RAW, "record_count"),
+        normalized_records=total(DataType.NORMALIZED, "record_count"),
+    )
+
+
+def build_inventory(
+    backend: StorageBackend,
+    feed: Feed,
+    environment: str,
+    start: dt.date,
+    end: dt.date,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress | None = None,
+) -> Inventory:
+    """Every day from `start` to `end` (the venue's local dates), read from `backend`."""
+    days = date_range(start, end)
+    reads = fetch_manifests(backend, feed.name, days, workers, progress)
+    rows = [
+        day_row(
+            day,
+            reads[(DataType.RAW, day)],
+            reads[(DataType.NORMALIZED, day)],
+            calendar_closed(feed, day),
+        )
+        for day in days
+    ]
+    return Inventory(
+        feed=feed.name,
+        environment=environment,
+        storage=backend.description,
+        start=start,
+        end=end,
+        timezone=feed.calendar.timezone if feed.calendar else "UTC",
+        holiday_calendar=feed.calendar.holiday_calendar if feed.calendar else None,
+        days=rows,
+        summary=summarize(rows, reads),
+    )

@@ -1,0 +1,166 @@
+"""Atomic file replacement: a reader sees the old file or the new one, never a mix.
+
+Each file is written to a temp file in its own folder (so the rename cannot
+cross file systems), flushed to disk, then renamed over the target, and the
+folder itself is fsynced so the rename survives a crash. On any failure,
+including Ctrl-C or SIGTERM, every temp file is removed and files already
+replaced in this batch are put back. A process killed outright (SIGKILL) cannot
+clean up after itself: its temp file carries its pid, and the next write in
+that folder removes temp files whose process is gone. The loader never reads
+them (they do not end in `.yaml` or `.capnp`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import FrameType
+
+TEMP_SUFFIX = ".ssmd-tmp"
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
+
+
+class WriteFailed(Exception):
+    """The files could not be written; the old ones are in place."""
+
+
+def temp_files(folder: Path) -> list[Path]:
+    """Temp files of ssmd writes in `folder` (left only by a process killed mid-write)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if _TEMP_NAME.match(p.name))
+
+
+def sweep_stale_temps(folder: Path) -> list[Path]:
+    """Remove temp files whose writing process no longer runs; return what was removed."""
+    removed = []
+    for path in temp_files(folder):
+        match = _TEMP_NAME.match(path.name)
+        if match is None or _process_alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # this batch's own temp files (a failed batch removes its own)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_atomically(files: Mapping[Path, bytes]) -> None:
+    """Replace (or create) every file in `files`, all or nothing as far as the OS allows.
+
+    Raises WriteFailed with a sentence naming the file; nothing is left half-written.
+    """
+    staged: list[tuple[Path, Path]] = []
+    replaced: list[tuple[Path, bytes | None]] = []
+    with _signals_as_exceptions():
+        try:
+            for folder in {target.parent for target in files}:
+                folder.mkdir(parents=True, exist_ok=True)  # a registry's first feed, say
+                sweep_stale_temps(folder)
+            for target, content in files.items():
+                staged.append((target, _stage(target, content)))
+            for target, temp in staged:
+                previous = target.read_bytes() if target.exists() else None
+                os.replace(temp, target)
+                replaced.append((target, previous))
+            for folder in {target.parent for target in files}:
+                _fsync_folder(folder)
+        except BaseException as error:
+            for _, temp in staged:
+                with contextlib.suppress(FileNotFoundError):
+                    temp.unlink()
+            _roll_back(replaced)
+            if isinstance(error, OSError):
+                raise WriteFailed(
+                    f"could not write {error.filename or 'a file'}: {error.strerror or error}; "
+                    "nothing was changed"
+                ) from error
+            raise
+
+
+def _stage(target: Path, content: bytes) -> Path:
+    """Write `content` to a temp file beside `target`, with target's permissions, synced."""
+    descriptor, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX
+    )
+    temp = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(temp, mode)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    return temp
+
+
+def _roll_back(replaced: list[tuple[Path, bytes | None]]) -> None:
+    """Put back files this batch already replaced (best effort: we are already failing)."""
+    for target, previous in reversed(replaced):
+        with contextlib.suppress(OSError):
+            if previous is None:
+                target.unlink()
+            else:
+                _restore(target, previous)
+
+
+def _restore(target: Path, content: bytes) -> None:
+    temp = _stage(target, content)
+    os.replace(temp, target)
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived during a write; raised so the cleanup above runs."""
+
+
+@contextlib.contextmanager
+def _signals_as_exceptions() -> Iterator[None]:
+    """Turn SIGTERM/SIGHUP into an exception while writing (Python would just die)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(f"interrupted by signal {signum}")
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

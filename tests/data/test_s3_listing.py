@@ -1,0 +1,117 @@
+"""S3 reads: one listing per bucket says what exists; the ETag-checked cache skips re-reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+
+from ssmd.data.cache import ManifestCache
+from ssmd.data.inventory import Inventory, build_inventory
+from ssmd.data.s3 import S3Storage
+from ssmd.models import Feed, Storage
+from ssmd.workspace import Workspace
+from tests.conftest import SAMPLE
+from tests.data import dataset
+from tests.data.conftest import MotoServer, S3Store
+from tests.data.dataset import END, EXPECTED_STATUS, FEED, START
+
+MANIFESTS = len(dataset.manifests())
+
+
+@pytest.fixture(scope="module")
+def kalshi() -> Feed:
+    feed = Workspace.load(SAMPLE.parent).feed(FEED)
+    assert feed is not None
+    return feed
+
+
+def backend(store: S3Store, cache: ManifestCache | None = None) -> S3Storage:
+    storage = Storage.model_validate(store.storage_block())
+    return S3Storage(storage, "test", cache=cache)
+
+
+def statuses(report: Inventory) -> dict[str, str]:
+    return {str(row.date): row.status.value for row in report.days}
+
+
+def test_absent_manifests_cost_no_request(moto_server: MotoServer, kalshi: Feed) -> None:
+    store = S3Store(moto_server, "raw-listed", "normalized-listed")
+    dataset.fill(store)
+    # Neighbours outside the range and data files beside the manifests must not confuse it.
+    for day in (START - dt.timedelta(days=1), END + dt.timedelta(days=1)):
+        store.put("raw", FEED, day, dataset.encoded(dataset.body(day, "raw")))
+    store.client.put_object(
+        Bucket="raw-listed", Key=f"team/md/{FEED}/2025/11/24/part-0001.capnp.zst", Body=b"x"
+    )
+    s3 = backend(store)
+    s3.page_size = 3  # several pages per bucket
+    report = build_inventory(s3, kalshi, "test", START, END)
+    assert statuses(report) == EXPECTED_STATUS
+    listing_pages = s3.requests - MANIFESTS
+    assert 2 <= listing_pages <= 10
+    assert 2 * len(EXPECTED_STATUS) > MANIFESTS  # the data set has absent manifests to skip
+
+
+def test_cache_skips_unchanged_manifests_and_rereads_changed_ones(
+    moto_server: MotoServer, kalshi: Feed, tmp_path: Path
+) -> None:
+    store = S3Store(moto_server, "raw-cached", "normalized-cached")
+    dataset.fill(store)
+    cache = ManifestCache(tmp_path / "cache")
+    cold = backend(store, cache)
+    first = build_inventory(cold, kalshi, "test", START, END)
+    assert cold.requests == 2 + MANIFESTS
+
+    warm = backend(store, cache)
+    assert build_inventory(warm, kalshi, "test", START, END) == first
+    assert warm.requests == 2  # the two listings; every manifest came from the cache
+
+    day = dt.date(2025, 11, 26)  # processing -> complete: a new ETag, so it is read again
+    store.put("raw", FEED, day, dataset.encoded(dataset.body(day, "raw")))
+    store.put("normalized", FEED, day, dataset.encoded(dataset.body(day, "normalized")))
+    after = backend(store, cache)
+    report = build_inventory(after, kalshi, "test", START, END)
+    assert after.requests == 2 + 2
+    assert statuses(report)[str(day)] == "complete"
+
+
+def test_single_day_reads_skip_the_listing(moto_server: MotoServer, kalshi: Feed) -> None:
+    store = S3Store(moto_server, "raw-single", "normalized-single")
+    dataset.fill(store)
+    s3 = backend(store)
+    report = build_inventory(s3, kalshi, "test", START, START)
+    assert statuses(report) == {str(START): "complete"}
+    assert s3.requests == 2
+
+
+def test_without_list_permission_every_manifest_is_fetched(
+    kalshi: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto enforces IAM after its first N requests; the reader may GET but not list."""
+    setup_requests = 2 + MANIFESTS + 3  # buckets, manifests, user, policy, key
+    server = MotoServer({"INITIAL_NO_AUTH_ACTION_COUNT": str(setup_requests)})
+    try:
+        store = S3Store(server, "raw-getonly", "normalized-getonly")
+        dataset.fill(store)
+        iam = boto3.client("iam", endpoint_url=server.endpoint, region_name="us-east-1")
+        iam.create_user(UserName="reader")
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+        }
+        iam.put_user_policy(
+            UserName="reader", PolicyName="get-only", PolicyDocument=json.dumps(policy)
+        )  # fmt: skip
+        key = iam.create_access_key(UserName="reader")["AccessKey"]
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        s3 = backend(store)
+        report = build_inventory(s3, kalshi, "test", START, END)
+    finally:
+        server.stop()
+    assert statuses(report) == EXPECTED_STATUS
+    assert s3.requests == 2 + 2 * len(EXPECTED_STATUS)  # two denied listings, then every GET
