@@ -16,14 +16,14 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ssmd.models import Environment, Feed, Schema
-from ssmd.span import Span
+from ssmd.models import Environment, Feed, Schema, excerpt
+from ssmd.span import LineIndex, Span
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
-MAX_DOCUMENT_CHARACTERS = 1_000_000
-"""Registry files are a few kilobytes; reading a multi-megabyte paste would stall an
-editor for seconds (libyaml plus validation grow with every key)."""
+MAX_FILE_BYTES = 1 << 20
+"""Largest registry file (YAML or `.capnp`) ssmd reads: 1 MiB. Real files are a few KB (a
+feed with 5,000 versions is ~250 KB); past this, parsing costs seconds and hundreds of MB."""
 
 
 class Kind(StrEnum):
@@ -97,6 +97,14 @@ class Document:
     problems: list[LoadProblem] = field(default_factory=list)
     dropped: dict[ModelPath, list[int]] = field(default_factory=dict)
     """For lists the loader had to thin out: model index -> source index."""
+    _lines: LineIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        """The text's line table, built on first use (positions of many findings stay cheap)."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
 
     @property
     def stem(self) -> str:
@@ -122,24 +130,29 @@ class Document:
         span = self.full_span(path, part)
         if span.end.line == span.start.line:
             return span
-        line_end = self.text.find("\n", self._offset(span.start.line))
-        line_end = len(self.text) if line_end < 0 else line_end
-        end_character = line_end - self._offset(span.start.line)
-        end_character = max(end_character, span.start.character)
+        end_character = max(self.lines.length(span.start.line), span.start.character)
         return Span.of(span.start.line, span.start.character, span.start.line, end_character)
 
     def full_span(self, path: ModelPath = (), part: str = "value") -> Span:
         """The whole extent of `path`'s key or value (outline, selection ranges)."""
         return self.source_map.span(self.source_path(path), part)
 
-    def _offset(self, line: int) -> int:
-        offset = 0
-        for _ in range(line):
-            next_newline = self.text.find("\n", offset)
-            if next_newline < 0:
-                return len(self.text)
-            offset = next_newline + 1
-        return offset
+
+def refused_document(path: str, code: str, message: str, text: str = "") -> Document:
+    """A file ssmd will not read or parse (too large, or outside the registry): one problem."""
+    kind = kind_of(path)
+    if kind is None:
+        raise ValueError(f"{path} is not a registry file")
+    return Document(path, kind, text, problems=[LoadProblem(code, message, Span.point(0))])
+
+
+def too_large(path: str, size: int, text: str = "") -> Document:
+    code = "SSMD203" if kind_of(path) is Kind.CAPNP else "SSMD001"
+    message = (
+        f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a registry file may "
+        "hold; it was not read: split it or remove what does not belong in it"
+    )
+    return refused_document(path, code, message, text)
 
 
 def load_document(path: str, text: str) -> Document:
@@ -147,20 +160,10 @@ def load_document(path: str, text: str) -> Document:
     kind = kind_of(path)
     if kind is None:
         raise ValueError(f"{path} is not a registry file")
+    if len(text) > MAX_FILE_BYTES and len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+        return too_large(path, len(text.encode("utf-8", "replace")), text)
     if kind is Kind.CAPNP:
         return Document(path, kind, text)
-    if len(text) > MAX_DOCUMENT_CHARACTERS:
-        doc = Document(path, kind, text)
-        doc.problems.append(
-            LoadProblem(
-                "SSMD005",
-                f"the file is {len(text):,} characters long; {kind.article} file is never "
-                f"larger than {MAX_DOCUMENT_CHARACTERS:,}, so it is not read "
-                "(is this the right file?)",
-                Span.point(0),
-            )
-        )
-        return doc
     parsed = parse_yaml(text)
     doc = Document(path, kind, text, source_map=parsed.source_map)
     doc.problems.extend(LoadProblem(p.code, p.message, p.span) for p in parsed.problems)
@@ -281,7 +284,7 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     where = _describe(loc[:-1])
     if kind == "extra_forbidden":
         allowed = sorted(allowed_keys(model_type, loc[:-1]))
-        message = f"unknown key '{key}'{where}"
+        message = f"unknown key '{excerpt(key)}'{where}"
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         if close:
             message += f"; did you mean '{close[0]}'?"
@@ -292,19 +295,21 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     if kind == "missing":
         return LoadProblem(
             "SSMD004",
-            f"required key '{key}' is missing{where}; add it",
+            f"required key '{excerpt(key)}' is missing{where}; add it",
             doc.span(loc[:-1], part="key") if loc[:-1] else Span.point(0),
         )
     detail = str(error["msg"])
     if kind == "too_short" and loc and loc[-1] == "versions":
         detail = "at least one version is required"
-    return LoadProblem("SSMD005", f"invalid value for '{key}'{where}: {detail}", doc.span(loc))
+    message = f"invalid value for '{excerpt(key)}'{where}: {excerpt(detail, 300)}"
+    return LoadProblem("SSMD005", message, doc.span(loc))
 
 
 def _describe(parent: ModelPath) -> str:
     if not parent:
         return ""
-    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parent).lstrip(".")
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{excerpt(p, 40)}" for p in parent)
+    text = text.lstrip(".")
     return f" in {text}"
 
 

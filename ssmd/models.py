@@ -22,13 +22,19 @@ HASH_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 SCHEMA_REF_PATTERN = re.compile(r"^(?P<name>[a-z][a-z0-9_-]{0,62})(?::(?P<version>v[0-9]+))?$")
 
 
+def excerpt(value: object, limit: int = 60) -> str:
+    """`value` as text, cut to `limit` characters: a message never repeats a megabyte line."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 def _name(value: str) -> str:
     if not NAME_PATTERN.match(value):
         raise PydanticCustomError(
             "ssmd_name",
             "'{value}' is not a valid name: use lowercase letters, digits, '-' and '_', "
             "starting with a letter, at most 63 characters",
-            {"value": value},
+            {"value": excerpt(value)},
         )
     return value
 
@@ -36,7 +42,9 @@ def _name(value: str) -> str:
 def _version_id(value: str) -> str:
     if not VERSION_PATTERN.match(value):
         raise PydanticCustomError(
-            "ssmd_version", "'{value}' is not a version id: write v1, v2, ...", {"value": value}
+            "ssmd_version",
+            "'{value}' is not a version id: write v1, v2, ...",
+            {"value": excerpt(value)},
         )
     return value
 
@@ -58,7 +66,7 @@ def _url(value: str) -> str:
         raise PydanticCustomError(
             "ssmd_url",
             "'{value}' is not a URL: write scheme://host/path, e.g. wss://api.example.com/ws",
-            {"value": value},
+            {"value": excerpt(value)},
         )
     return value
 
@@ -68,7 +76,7 @@ def _schema_ref(value: str) -> str:
         raise PydanticCustomError(
             "ssmd_schema_ref",
             "'{value}' is not a schema reference: write NAME or NAME:VERSION, e.g. trade:v1",
-            {"value": value},
+            {"value": excerpt(value)},
         )
     return value
 

@@ -17,8 +17,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from ssmd.capnp.compiler import CapnpCompiler, CompileResult
-from ssmd.capnp.imports import find_cycles, scan_imports
-from ssmd.document import REGISTRY_DIR, Document, Kind, kind_of, load_document
+from ssmd.capnp.imports import Import, find_cycles, scan_imports
+from ssmd.document import (
+    MAX_FILE_BYTES,
+    REGISTRY_DIR,
+    Document,
+    Kind,
+    kind_of,
+    load_document,
+    refused_document,
+    too_large,
+)
 from ssmd.git import read_blobs, tree_files
 from ssmd.history import RepositoryHistory
 from ssmd.models import Environment, Feed, Schema
@@ -71,6 +80,30 @@ def escapes_schemas_dir(schema_file: str) -> bool:
     return False
 
 
+def import_escapes(imported: Import) -> bool:
+    """True when a `.capnp` import reaches outside exchanges/schemas/ (where every .capnp
+    file sits, so the import is relative to that folder). Absolute imports (`/x.capnp`) are
+    looked up only in the schemas folder itself, so they stay inside."""
+    return not imported.target.startswith("/") and escapes_schemas_dir(imported.target)
+
+
+def outside_registry(root: Path, path: str) -> str | None:
+    """Why the file at `path` may not be read (it resolves outside its registry folder,
+    e.g. a symbolic link pointing out), or None when it is safe to read."""
+    folder = SCHEMAS_DIR if kind_of(path) is Kind.CAPNP else REGISTRY_DIR
+    try:
+        real = (root / path).resolve(strict=True)
+        allowed = (root / folder).resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return f"{path} is a link that leads nowhere; replace it with the file itself"
+    if real != allowed and allowed not in real.parents:
+        return (
+            f"{path} resolves outside {folder}/ (a symbolic link pointing out); ssmd does not "
+            "read it: copy the file into the registry instead"
+        )
+    return None
+
+
 def read_text(path: Path) -> str:
     """File text for the loader; undecodable bytes become U+FFFD (the loader then reports)."""
     return path.read_bytes().decode("utf-8", "replace")
@@ -95,6 +128,7 @@ class Workspace:
         self._memberships: dict[str, list[set[str]]] = defaultdict(list)
         """path -> the index sets it was added to, so unindexing one file is O(its entries)."""
         self._cyclic: set[str] | None = None
+        self._escaping: set[str] | None = None
         self._history: RepositoryHistory | None = None
         self.commit: str | None = None
         """The commit the files were read from (`load_at`); None for the work tree."""
@@ -120,11 +154,7 @@ class Workspace:
         for path in discover(root):
             if overlays and path in overlays:
                 continue
-            file = root / path
-            if kind_of(path) is Kind.CAPNP:
-                workspace._set_capnp(path, file.read_bytes())
-            else:
-                workspace._set_document(load_document(path, read_text(file)))
+            workspace.read_file(path)
         for path, text in (overlays or {}).items():
             if kind_of(path) is not None:
                 workspace.set_text(path, text)
@@ -152,11 +182,38 @@ class Workspace:
                 workspace._set_document(load_document(path, content.decode("utf-8", "replace")))
         return workspace
 
+    def read_file(self, path: str) -> set[str]:
+        """(Re)read one registry file from disk; returns the paths whose findings may change.
+
+        The file is not read when it resolves outside its registry folder (a
+        symbolic link pointing out) or is larger than MAX_FILE_BYTES: it is
+        kept as a document carrying that one problem, so the user is told.
+        """
+        file = self.root / path
+        refusal = outside_registry(self.root, path)
+        if refusal is None:
+            size = file.stat().st_size
+            if size > MAX_FILE_BYTES:
+                return self._refuse(too_large(path, size))
+        else:
+            return self._refuse(refused_document(path, "SSMD204", refusal))
+        if kind_of(path) is Kind.CAPNP:
+            return self.set_bytes(path, file.read_bytes())
+        return self.set_text(path, read_text(file))
+
+    def _refuse(self, document: Document) -> set[str]:
+        affected = self.remove(document.path)
+        self._set_document(document)
+        return affected
+
     def set_text(self, path: str, text: str) -> set[str]:
         """Replace one file's content; returns the paths whose findings may change."""
         affected = self.dependents(path)
-        if kind_of(path) is Kind.CAPNP:
-            self._set_capnp(path, text.encode("utf-8"))
+        if kind_of(path) is Kind.CAPNP and len(text) > MAX_FILE_BYTES:
+            self.remove(path)
+            self._set_document(too_large(path, len(text.encode("utf-8", "replace")), text))
+        elif kind_of(path) is Kind.CAPNP:
+            self._set_capnp(path, text.encode("utf-8", "replace"))
             self._capnp_from_editor.add(path)
         else:
             self._set_document(load_document(path, text))
@@ -164,6 +221,8 @@ class Workspace:
 
     def set_bytes(self, path: str, content: bytes) -> set[str]:
         """Like `set_text` for a file read from disk (a `.capnp` keeps its exact bytes)."""
+        if kind_of(path) is Kind.CAPNP and len(content) > MAX_FILE_BYTES:
+            return self._refuse(too_large(path, len(content)))
         if kind_of(path) is Kind.CAPNP:
             affected = self.dependents(path)
             self._set_capnp(path, content)
@@ -179,6 +238,7 @@ class Workspace:
         self._capnp_from_editor.discard(path)
         self._compiled.pop(path, None)
         self._cyclic = None
+        self._escaping = None
         affected.discard(path)
         return affected | {path} | self.dependents(path)
 
@@ -194,6 +254,7 @@ class Workspace:
         self.documents[path] = Document(path, Kind.CAPNP, text)
         self._compiled.clear()  # importers may change too; the compiler's cache keeps it cheap
         self._cyclic = None
+        self._escaping = None
         self._index(self.documents[path])
 
     def _index(self, document: Document) -> None:
@@ -313,9 +374,30 @@ class Workspace:
             self._cyclic = find_cycles(graph)
         return self._cyclic
 
+    def escaping_files(self) -> set[str]:
+        """`.capnp` files that import, directly or through others, a path outside
+        exchanges/schemas/: never handed to the compiler, which would read it (SSMD204)."""
+        if self._escaping is not None:
+            return self._escaping
+        escaping = {
+            path
+            for path in self.capnp_bytes
+            if any(import_escapes(i) for i in scan_imports(self.documents[path].text))
+        }
+        pending = list(escaping)
+        while pending:
+            for importer in self._importers.get(pending.pop(), set()):
+                if importer not in escaping:
+                    escaping.add(importer)
+                    pending.append(importer)
+        self._escaping = escaping
+        return escaping
+
     def compiled(self, paths: Iterable[str]) -> dict[str, CompileResult]:
-        """Compile results for `.capnp` files (files on an import cycle are not compiled)."""
-        wanted = [p for p in paths if p in self.capnp_bytes and p not in self.cyclic_files()]
+        """Compile results for `.capnp` files (files on an import cycle, or importing
+        something outside exchanges/schemas/, are not compiled)."""
+        refused = self.cyclic_files() | self.escaping_files()
+        wanted = [p for p in paths if p in self.capnp_bytes and p not in refused]
         todo = [p for p in wanted if p not in self._compiled]
         if todo:
             in_place = None if self._capnp_from_editor else self.root

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ssmd.span import Position, Span
+from ssmd.span import LineIndex, Position, Span
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
     from yaml import CSafeLoader as _Loader
@@ -32,6 +32,10 @@ MAX_NODES = 200_000
 """Nodes one document may expand to (aliases included): far above any real registry file."""
 MAX_DEPTH = 64
 """Nesting deeper than this is not a registry file; refuse it before recursion does."""
+
+_YAML_ONLY_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
+"""YAML 1.1 ends a line at NEL, LS and PS; editors do not. Read as spaces, so
+libyaml's line numbers are the editor's (same length: columns do not move)."""
 
 _SCALARS = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
@@ -118,10 +122,12 @@ def parse_yaml(text: str) -> ParsedYaml:
     """Parse one YAML document; never raises on any input text."""
     source_map = SourceMap()
     problems: list[SyntaxProblem] = []
+    lines = LineIndex(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text.translate(_YAML_ONLY_BREAKS), Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        problems.append(SyntaxProblem("SSMD001", _syntax_message(error), _error_span(error, text)))
+        span = lines.clamp_span(_error_span(error, text))  # libyaml may point past the end
+        problems.append(SyntaxProblem("SSMD001", _syntax_message(error), span))
         return ParsedYaml(None, source_map, problems)
     except yaml.reader.ReaderError as error:
         problems.append(_reader_problem(error, text))
@@ -139,9 +145,24 @@ def parse_yaml(text: str) -> ParsedYaml:
     try:
         data = builder.build(node, (), None, 0)
     except _TooLarge as error:
-        problems.append(SyntaxProblem("SSMD001", str(error), _span(node)))
+        problems.append(SyntaxProblem("SSMD001", str(error), lines.clamp_span(_span(node))))
         return ParsedYaml(None, SourceMap(), problems)
+    _clamp_entries(source_map, lines)
     return ParsedYaml(data, source_map, problems)
+
+
+def _clamp_entries(source_map: SourceMap, lines: LineIndex) -> None:
+    """Pull end marks libyaml puts just past the last line (no final newline) back inside."""
+    last = lines.count - 1
+    entries = source_map.entries
+    for path, (key, value) in entries.items():
+        if value[2] > last or (key is not None and key[2] > last):
+            entries[path] = (_clamp_raw(key, lines) if key else None, _clamp_raw(value, lines))
+
+
+def _clamp_raw(raw: RawSpan, lines: LineIndex) -> RawSpan:
+    span = lines.clamp_span(_to_span(raw))
+    return (span.start.line, span.start.character, span.end.line, span.end.character)
 
 
 _HINTS = (

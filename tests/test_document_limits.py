@@ -1,14 +1,14 @@
 """Huge or key-flooded documents load quickly with a bounded list of problems."""
 
-from ssmd.document import MAX_DOCUMENT_CHARACTERS, MAX_PROBLEMS, load_document
+from ssmd.document import MAX_FILE_BYTES, MAX_PROBLEMS, load_document
 
 PATH = "exchanges/environments/big.yaml"
 
 
 def test_a_file_over_the_size_limit_is_not_parsed() -> None:
-    document = load_document(PATH, "x: 1\n" * (MAX_DOCUMENT_CHARACTERS // 5 + 1))
-    assert [p.code for p in document.problems] == ["SSMD005"]
-    assert "an environment file is never larger" in document.problems[0].message
+    document = load_document(PATH, "x: 1\n" * (MAX_FILE_BYTES // 5 + 1))
+    assert [p.code for p in document.problems] == ["SSMD001"]
+    assert "a registry file may hold; it was not read" in document.problems[0].message
     assert document.model is None
 
 

@@ -345,10 +345,13 @@ def _ask_capnp_tool(directory: str, relative: str) -> list[CompileError]:
         return []
     try:
         completed = subprocess.run(
+            # --no-standard-import: only the registry and pycapnp's bundled standard
+            # files are searched, exactly as the pycapnp child does.
             [
                 tool,
                 "compile",
                 "-o-",
+                "--no-standard-import",
                 f"-I{directory}",
                 *(f"-I{folder}" for folder in standard_import_dirs()),
                 relative,

@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from ssmd.span import Span
 
 _IMPORT = re.compile(r'\bimport\s+"(?P<target>[^"\n]*)"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Lines as editors count them, so an import's position is the one the editor shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def scan_imports(text: str) -> list[Import]:
     found: list[Import] = []
     if "import" not in text:
         return found
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(_LINE_BREAK.split(text)):
         if "import" not in line:
             continue
         code = _strip_comment(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssmd.document import Document, Kind
+from ssmd.models import excerpt
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Edit, Finding, Fix, Severity, rule
 
@@ -81,7 +82,8 @@ def name_matches_file(document: Document, context: Context) -> Iterator[Finding]
     if name is not None and name != document.stem:
         fix = Fix(f"Set name to '{document.stem}'", (Edit(document.stem, ("name",)),))
         yield Finding(
-            f"name '{name}' differs from the file name '{document.stem}.yaml'; rename one of them",
+            f"name '{excerpt(name)}' differs from the file name '{document.stem}.yaml'; "
+            "rename one of them",
             ("name",),
             fix=fix,
         )
@@ -96,7 +98,7 @@ def unique_name(document: Document, context: Context) -> Iterator[Finding]:
     others = sorted(context.workspace.paths_named(document.kind, name) - {document.path})
     if others:
         yield Finding(
-            f"{document.kind} '{name}' is also defined in {', '.join(others)}; "
+            f"{document.kind} '{excerpt(name)}' is also defined in {', '.join(others)}; "
             "names must be unique: rename or remove one",
             ("name",),
         )

@@ -8,11 +8,11 @@ from pathlib import PurePosixPath
 
 from ssmd.capnp.imports import scan_imports
 from ssmd.document import Document, Kind
-from ssmd.models import Schema, SchemaVersion
+from ssmd.models import Schema, SchemaVersion, excerpt
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Edit, Finding, Fix, Severity, rule
 from ssmd.span import Span
-from ssmd.workspace import escapes_schemas_dir, schema_file_path
+from ssmd.workspace import escapes_schemas_dir, import_escapes, schema_file_path
 from ssmd.yamlsource import ModelPath
 
 
@@ -50,7 +50,8 @@ def schema_file_exists(document: Document, context: Context) -> Iterator[Finding
             continue
         if schema_file_path(file) not in context.workspace.capnp_bytes:
             yield Finding(
-                f"schema file '{file}' not found in exchanges/schemas/; add it or correct the name",
+                f"schema file '{excerpt(file)}' not found in exchanges/schemas/; "
+                "add it or correct the name",
                 path,
             )
 
@@ -93,6 +94,9 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
     take the CLI or the language server down. A file whose import does not
     compile is flagged at the import.
     """
+    for problem in document.problems:
+        if problem.code == "SSMD203":  # not even read: too large
+            yield Finding(problem.message, span=problem.span)
     result = context.compiled(document.path)
     if result is None or result.ok:
         return
@@ -108,6 +112,7 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
             else:
                 end = error.end_column if error.end_column is not None else error.column + 1
                 span = Span.of(line, error.column, line, max(end, error.column + 1))
+                span = document.lines.clamp_span(span)  # the compiler counts lines its own way
             hint = _PARSE_HINT if error.message.strip() == "Parse error." else ""
             yield Finding(f"does not compile: {error.message}{hint}", span=span)
             continue
@@ -121,15 +126,33 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SSMD204", "schema-file-escapes", Severity.ERROR, Kind.SCHEMA)
+@rule("SSMD204", "schema-file-escapes", Severity.ERROR, *Kind)
 def schema_file_confined(document: Document, context: Context) -> Iterator[Finding]:
-    """`schema_file` must name a file inside `exchanges/schemas/` (no `..`, no absolute path)."""
+    """`schema_file` must name a file inside `exchanges/schemas/` (no `..`, no absolute path).
+
+    The same confinement holds for a `.capnp` file's imports, and for every
+    registry file itself: a symbolic link that resolves outside the registry
+    is reported here and never read (nor compiled), so a registry cannot make
+    ssmd read, hash or print a file from elsewhere on the machine.
+    """
+    for problem in document.problems:
+        if problem.code == "SSMD204":
+            yield Finding(problem.message, span=problem.span)
+    if document.kind is Kind.CAPNP:
+        for imported in scan_imports(document.text):
+            if import_escapes(imported):
+                yield Finding(
+                    f'import "{excerpt(imported.target)}" reaches outside exchanges/schemas/; '
+                    "the file is not compiled: import files from this folder only",
+                    span=imported.span,
+                )
+        return
     if not isinstance(document.model, Schema):
         return
     for file, path in _file_references(document.model):
         if escapes_schemas_dir(file):
             yield Finding(
-                f"schema file '{file}' points outside exchanges/schemas/; "
+                f"schema file '{excerpt(file)}' points outside exchanges/schemas/; "
                 "put the file in that folder and name it relative to it",
                 path,
             )
