@@ -15,4 +15,5 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy ssmd ssmd_ls
 echo "== pytest"
-.venv/bin/python -m pytest "$@"
+# Two workers: the suite is safe to run in parallel (free ports, temp folders), and CI has 2 cores.
+.venv/bin/python -m pytest -n "${SSMD_TEST_WORKERS:-2}" "$@"

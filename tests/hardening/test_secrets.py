@@ -59,6 +59,7 @@ INVOCATIONS: list[list[str]] = [
     ["schema", "show", "trade"],
     ["schema", "show", "trade:v2", "--as-of", "2026-06-01"],
     ["schema", "hash", "trade"],
+    ["schema", "diff", "trade:v1", "trade:v2"],
     ["schema", "register", "trade", "--file", "exchanges/schemas/trade.v2.capnp"],
     ["schema", "set-status", "trade:v2", "active"],
     ["env", "list"],
