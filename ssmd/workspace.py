@@ -91,6 +91,8 @@ def outside_registry(root: Path, path: str) -> str | None:
     """Why the file at `path` may not be read (it resolves outside its registry folder,
     e.g. a symbolic link pointing out), or None when it is safe to read."""
     folder = SCHEMAS_DIR if kind_of(path) is Kind.CAPNP else REGISTRY_DIR
+    if not _has_link_below(root, folder, path):
+        return None  # the common case, decided with one lstat per path component
     try:
         real = (root / path).resolve(strict=True)
         allowed = (root / folder).resolve(strict=True)
@@ -102,6 +104,15 @@ def outside_registry(root: Path, path: str) -> str | None:
             "read it: copy the file into the registry instead"
         )
     return None
+
+
+def _has_link_below(root: Path, folder: str, path: str) -> bool:
+    current = os.path.join(root, folder)
+    for part in path[len(folder) + 1 :].split("/"):
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return True
+    return False
 
 
 def read_text(path: Path) -> str:
@@ -418,16 +429,34 @@ def _index_name(document: Document) -> str | None:
 
 
 def discover(root: Path) -> list[str]:
-    """Root-relative paths of every registry file under `root`, sorted."""
+    """Root-relative paths of every registry file under `root`, sorted.
+
+    `os.scandir` rather than pathlib: a cold start lists thousands of files.
+    """
     found: list[str] = []
-    base = root / REGISTRY_DIR
     for folder in ("feeds", "schemas", "environments"):
-        directory = base / folder
-        if not directory.is_dir():
-            continue
-        entries = directory.rglob("*.capnp") if folder == "schemas" else ()
-        for entry in sorted({*directory.iterdir(), *entries}):
-            path = entry.relative_to(root).as_posix()
-            if entry.is_file() and kind_of(path) is not None:
-                found.append(path)
+        prefix = f"{REGISTRY_DIR}/{folder}"
+        found.extend(_listed(os.path.join(root, prefix), prefix, recurse=folder == "schemas"))
+    return sorted(found)
+
+
+def _listed(directory: str, prefix: str, recurse: bool) -> list[str]:
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return []
+    found: list[str] = []
+    for entry in entries:
+        path = f"{prefix}/{entry.name}"
+        if recurse and entry.is_dir(follow_symlinks=False):
+            found.extend(p for p in _listed(entry.path, path, recurse) if p.endswith(".capnp"))
+        elif _is_file(entry) and kind_of(path) is not None:
+            found.append(path)
     return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a looping link: not a file anyone can read
+        return False
