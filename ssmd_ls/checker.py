@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,11 +29,15 @@ T = TypeVar("T")
 CHUNK = 64
 """Files checked between two looks at the pending queue (smaller: staler work dropped sooner)."""
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
     text: str | None = None
-    content: bytes | None = None
+    """Unsaved editor text."""
+    from_disk: bool = False
+    """Read the file from disk, through the workspace's confinement and size checks."""
     version: int | None = None
     removed: bool = False
 
@@ -92,10 +97,9 @@ class Checker:
         paths = discover(self.root)
         for index, path in enumerate(paths):
             try:
-                content = (self.root / path).read_bytes()
+                self.workspace.read_file(path)  # refuses links out and oversized files
             except OSError:
                 continue
-            self.workspace.set_bytes(path, content)
             if index % 200 == 0:
                 progress(index, len(paths))
         with self._lock:
@@ -111,8 +115,8 @@ class Checker:
             if change.removed:
                 affected |= self.workspace.remove(path)
                 self.versions.pop(path, None)
-            elif change.content is not None:
-                affected |= self.workspace.set_bytes(path, change.content)
+            elif change.from_disk:
+                affected |= self._read_from_disk(path)
             else:
                 affected |= self.workspace.set_text(path, change.text or "")
             if change.version is not None:
@@ -121,6 +125,15 @@ class Checker:
                 self.versions.pop(path, None)
         with self._lock:
             self._dirty |= affected
+
+    def _read_from_disk(self, path: str) -> set[str]:
+        try:
+            return self.workspace.read_file(path)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return self.workspace.remove(path)  # deleted or renamed away
+        except OSError as error:
+            log.warning("cannot read %s: %s", path, error)
+            return set()
 
     def check_dirty(self, as_of: dt.date) -> list[Checked]:
         """Re-check dirty files, chunk by chunk, until done or newer text arrives."""

@@ -142,16 +142,7 @@ class SsmdServer(LanguageServer):
         uri = convert.path_to_uri(self.root, path)
         if uri in self.workspace.text_documents:
             return
-        file = self.root / path
-        try:
-            content = file.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            self.submit(path, Change(removed=True))
-            return
-        except OSError as error:
-            log.warning("cannot read %s: %s", path, error)
-            return
-        self.submit(path, Change(content=content))
+        self.submit(path, Change(from_disk=True))
 
     def apply_settings(self, raw: Any) -> None:
         settings, problem = parse_settings(raw)
@@ -317,8 +308,13 @@ def did_close(ls: SsmdServer, params: lsp.DidCloseTextDocumentParams) -> None:
 
 @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: SsmdServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-    for event in params.changes:
-        path = ls.path_of(event.uri)
+    _reread(ls, [event.uri for event in params.changes])
+
+
+def _reread(ls: SsmdServer, uris: list[str]) -> None:
+    """Files changed on disk (watchers, file operations): take them from disk again."""
+    for uri in uris:
+        path = ls.path_of(uri)
         if path is not None:
             ls.submit_from_disk(path)
 
@@ -327,31 +323,21 @@ def did_change_watched_files(ls: SsmdServer, params: lsp.DidChangeWatchedFilesPa
     lsp.WORKSPACE_DID_RENAME_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
 )
 def did_rename_files(ls: SsmdServer, params: lsp.RenameFilesParams) -> None:
-    for renamed in params.files:
-        for uri in (renamed.old_uri, renamed.new_uri):
-            path = ls.path_of(uri)
-            if path is not None:
-                ls.submit_from_disk(path)
+    _reread(ls, [uri for renamed in params.files for uri in (renamed.old_uri, renamed.new_uri)])
 
 
 @server.feature(
     lsp.WORKSPACE_DID_CREATE_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
 )
 def did_create_files(ls: SsmdServer, params: lsp.CreateFilesParams) -> None:
-    for created in params.files:
-        path = ls.path_of(created.uri)
-        if path is not None:
-            ls.submit_from_disk(path)
+    _reread(ls, [created.uri for created in params.files])
 
 
 @server.feature(
     lsp.WORKSPACE_DID_DELETE_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
 )
 def did_delete_files(ls: SsmdServer, params: lsp.DeleteFilesParams) -> None:
-    for deleted in params.files:
-        path = ls.path_of(deleted.uri)
-        if path is not None:
-            ls.submit_from_disk(path)
+    _reread(ls, [deleted.uri for deleted in params.files])
 
 
 @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
