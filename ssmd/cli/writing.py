@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 
 import typer
 
 from ssmd.check import Diagnostic
 from ssmd.cli.common import ExitCode, fail
-from ssmd.edit.atomic import WriteFailed
+from ssmd.edit.atomic import Interrupted, WriteFailed
 from ssmd.edit.change import Change, EditRefused, apply_change
 from ssmd.report import location
 from ssmd.workspace import Workspace
@@ -30,6 +31,15 @@ def write(workspace: Workspace, build: Callable[[Workspace], Change]) -> None:
         raise typer.Exit(int(ExitCode.FINDINGS)) from None
     except WriteFailed as error:
         fail(str(error))
+    except Interrupted as stop:  # SIGTERM/SIGHUP mid-write: a sentence, not a traceback
+        name = signal.Signals(stop.signum).name
+        outcome_text = (
+            "the write was rolled back and no file was changed"
+            if stop.rolled_back
+            else "the write had completed; review it with `ssmd diff`"
+        )
+        typer.echo(f"error: stopped by {name}; {outcome_text}.", err=True)
+        raise typer.Exit(128 + stop.signum) from None
     for line in change.summary:
         typer.echo(line)
     for path in outcome.written:

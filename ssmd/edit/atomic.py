@@ -87,6 +87,8 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
                 with contextlib.suppress(FileNotFoundError):
                     temp.unlink()
             _roll_back(replaced)
+            if isinstance(error, Interrupted):
+                error.rolled_back = True
             if isinstance(error, OSError):
                 raise WriteFailed(
                     f"could not write {error.filename or 'a file'}: {error.strerror or error}; "
@@ -145,7 +147,16 @@ def _umask() -> int:
 
 
 class Interrupted(BaseException):
-    """SIGTERM or SIGHUP arrived during a write; raised so the cleanup above runs."""
+    """SIGTERM or SIGHUP arrived during a write; raised so the cleanup above runs.
+
+    A BaseException so no `except Exception` on the way swallows it; the CLI turns it
+    into one sentence saying whether the write was rolled back or had completed.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by signal {signum}")
+        self.signum = signum
+        self.rolled_back = False
 
 
 @contextlib.contextmanager
@@ -156,7 +167,7 @@ def _signals_as_exceptions() -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(f"interrupted by signal {signum}")
+        raise Interrupted(signum)
 
     previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:

@@ -156,7 +156,11 @@ def test_feed_add_version_survives_a_stop_at_every_step(tmp_path: Path, how: str
     if expected is not None:
         assert all(code == expected for code in killed), killed
     else:
-        assert all(code != 0 for code in killed), killed
+        assert all(code == 128 + signal.SIGTERM for code in killed), killed
+        for _code, stderr in outcomes[:-1]:
+            assert "Traceback" not in stderr, stderr
+            said = [line for line in stderr.splitlines() if line.startswith("error:")]
+            assert len(said) == 1 and "stopped by SIGTERM" in said[0], stderr
 
 
 def test_commit_refused_by_a_held_index_lock_leaves_the_index_alone(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ The test fails when a new command appears without an invocation here.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import shutil
 import subprocess
@@ -17,13 +19,25 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from lsprotocol import types as lsp
+from lsprotocol.converters import get_converter
+from pytest_lsp import make_test_lsp_client
 
 from ssmd.cli import app
 from ssmd.document import Kind
 from ssmd.models import Environment
 from ssmd.workspace import Workspace
+from tests.ls.lsp_helpers import (
+    SERVER_COMMAND,
+    accept_registrations,
+    hover_at,
+    open_document,
+    start,
+)
 
 from .fuzzing import REPO, SAMPLE
+
+lsp_converter = get_converter()
 
 
 def key_variables(root: Path) -> list[str]:
@@ -177,3 +191,96 @@ def test_env_show_says_which_variables_are_set_never_their_values(registry: Path
     assert "NOT SET" not in lines["KALSHI_API_KEY"] and "set" in lines["KALSHI_API_KEY"]
     assert "NOT SET" in lines["KALSHI_API_SECRET"]
     assert SECRET_PREFIX not in result.stdout + result.stderr
+
+
+# -- the language server -----------------------------------------------------------------
+
+
+async def _server_responses(root: Path, planted: dict[str, str]) -> list[object]:
+    """Ask ssmd-ls everything an editor asks about every line of every registry file."""
+    client = make_test_lsp_client()
+    accept_registrations(client)
+    await client.start_io(*SERVER_COMMAND, "--verbose", env={**os.environ, **planted})
+    answers: list[object] = [await start(client, root, "neovim")]
+    try:
+        paths = sorted(p for p in (root / "exchanges").rglob("*") if p.suffix == ".yaml")
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            target = path.as_uri()
+            open_document(client, target, text)
+            document = lsp.TextDocumentIdentifier(uri=target)
+            lines = text.split("\n")
+            for number, line in enumerate(lines):
+                for column in {len(line) - len(line.lstrip()), line.find(":") + 2, len(line)}:
+                    where = lsp.Position(line=number, character=max(0, min(column, len(line))))
+                    answers.append(await hover_at(client, target, where.line, where.character))
+                    if "environments" in path.parts:  # completions: the files naming keys
+                        answers.append(
+                            await asyncio.wait_for(
+                                client.text_document_completion_async(
+                                    lsp.CompletionParams(text_document=document, position=where)
+                                ),
+                                timeout=30,
+                            )
+                        )
+            whole = lsp.Range(
+                start=lsp.Position(line=0, character=0),
+                end=lsp.Position(line=len(lines) - 1, character=0),
+            )
+            pulled = await client.text_document_diagnostic_async(
+                lsp.DocumentDiagnosticParams(text_document=document)
+            )
+            answers.append(pulled)
+            found = getattr(pulled, "items", [])
+            answers.append(
+                await client.text_document_inlay_hint_async(
+                    lsp.InlayHintParams(text_document=document, range=whole)
+                )
+            )
+            answers.append(
+                await client.text_document_code_action_async(
+                    lsp.CodeActionParams(
+                        text_document=document,
+                        range=whole,
+                        context=lsp.CodeActionContext(diagnostics=list(found)),
+                    )
+                )
+            )
+            answers.append(
+                await client.text_document_document_symbol_async(
+                    lsp.DocumentSymbolParams(text_document=document)
+                )
+            )
+        answers.append(
+            await client.workspace_diagnostic_async(
+                lsp.WorkspaceDiagnosticParams(previous_result_ids=[])
+            )
+        )
+        answers.extend([client.messages, client.log_messages])
+    finally:
+        await client.shutdown_session()
+        await client.stop()
+    return answers
+
+
+def test_no_server_response_or_log_contains_a_planted_secret(
+    registry: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    variables = key_variables(registry)
+    assert "KALSHI_API_KEY" in variables
+    planted = {name: f"{SECRET_PREFIX}{name.lower()}-7f3a9c" for name in [*variables, *AWS]}
+    answers = asyncio.run(_server_responses(registry, planted))
+    hovers = [a for a in answers if isinstance(a, lsp.Hover)]
+    assert len(hovers) > 20, "too few hovers answered: is the server working?"
+    assert any("kalshi-dev" in json.dumps(to_json(h)) for h in hovers), (
+        "no hover described an environment: the scan would not see a leak"
+    )
+    wire = json.dumps([to_json(a) for a in answers])
+    log = capfd.readouterr().err
+    assert "DEBUG" in log, "the server log was not captured"
+    assert SECRET_PREFIX not in wire and "7f3a9c" not in wire, "a server response held a secret"
+    assert SECRET_PREFIX not in log and "7f3a9c" not in log, "the server log held a secret"
+
+
+def to_json(value: object) -> object:
+    return lsp_converter.unstructure(value)
