@@ -30,6 +30,7 @@ from ssmd.resolve import parse_date
 from ssmd.workspace import RootNotFound, find_root
 from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
+from ssmd_ls.documents import count_lines_like_editors
 from ssmd_ls.settings import Settings, parse_settings
 
 T = TypeVar("T")
@@ -167,6 +168,7 @@ def texts_of(checker: Checker) -> dict[str, str]:
 
 @server.feature(lsp.INITIALIZE)
 def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
+    count_lines_like_editors(ls.workspace)
     folders = [f.uri for f in params.workspace_folders or []]
     root_uri = params.root_uri or (folders[0] if folders else None)
     start = convert.uri_to_file(root_uri) if root_uri else Path.cwd()

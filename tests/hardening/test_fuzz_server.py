@@ -76,20 +76,6 @@ def inside_pair(text: str, offset: int) -> bool:
     return 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n"
 
 
-PYGLS_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-"""Characters pygls's TextDocument ends a line at (str.splitlines) and LSP clients do not.
-
-Known bug, not fixed yet: an incremental edit on a line after one of these lands
-elsewhere in the server's copy (REGRESSIONS[1], xfail). The campaign replaces them
-with `?` until ssmd-ls applies incremental changes itself.
-"""
-_SANITIZE = str.maketrans(dict.fromkeys(PYGLS_LINE_BREAKS, "?"))
-
-
-def sanitized(text: str) -> str:
-    return text.translate(_SANITIZE)
-
-
 @dataclass
 class Edit:
     """Replace `length` characters at `offset` (clamped to the text) with `text`."""
@@ -198,9 +184,7 @@ class Editor:
             )
         )
 
-    def play(self, step: Step, sanitize: bool = True) -> None:
-        if sanitize:
-            step = _sanitized_step(step)
+    def play(self, step: Step) -> None:
         if step.path not in self.texts:
             self.open(step.path, SEEDS[step.path])
         if isinstance(step, Edit):
@@ -221,16 +205,6 @@ class Editor:
                 undo.append((start, len(edit.text), old))
             for start, length, old in reversed(undo):
                 self.edit(step.path, start, length, old)
-
-
-def _sanitized_step(step: Step) -> Step:
-    if isinstance(step, Edit):
-        return Edit(step.path, step.offset, step.length, sanitized(step.text))
-    if isinstance(step, UndoBurst):
-        return UndoBurst(step.path, [_sanitized_step(e) for e in step.edits])  # type: ignore[misc]
-    if isinstance(step, Replace):
-        return Replace(step.path, sanitized(step.text))
-    return Reopen(step.path, sanitized(step.text))
 
 
 # -- steps -------------------------------------------------------------------------------
@@ -313,7 +287,7 @@ async def stop(client: LanguageClient) -> None:
         await client.stop()
 
 
-async def run_sequence(sequence: list[Step], sanitize: bool = True) -> None:
+async def run_sequence(sequence: list[Step]) -> None:
     with tempfile.TemporaryDirectory(prefix="ssmd-ls-fuzz-") as scratch:
         root = Path(scratch)
         shutil.copytree(REPO / "exchanges", root / "exchanges")
@@ -323,7 +297,7 @@ async def run_sequence(sequence: list[Step], sanitize: bool = True) -> None:
             for path in DOCUMENTS:
                 editor.open(path, SEEDS[path])
             for step in sequence:
-                editor.play(step, sanitize)
+                editor.play(step)
             untouched = (root / UNTOUCHED).as_uri()
             hover = await asyncio.wait_for(hover_at(live, untouched, 0, 7), timeout=60)
             assert hover is not None, "the server stopped answering hovers"
@@ -365,7 +339,7 @@ REGRESSIONS: list[list[Step]] = [
         )
     ],
 ]
-KNOWN_BUGS: list[list[Step]] = [
+FIXED_BUGS: list[list[Step]] = [
     # A vertical tab typed, then undone: the undo's range ends after the tab on the same
     # LSP line; pygls counts lines with str.splitlines, so the server deleted the wrong
     # range and kept the tab (found by this campaign).
@@ -378,7 +352,6 @@ def test_regression_sequences(sequence: list[Step]) -> None:
     asyncio.run(run_sequence(sequence))
 
 
-@pytest.mark.xfail(strict=True, reason="pygls ends lines at VT/FF/NEL/LS/PS; LSP does not")
-@pytest.mark.parametrize("sequence", KNOWN_BUGS)
-def test_known_bug_sequences(sequence: list[Step]) -> None:
-    asyncio.run(run_sequence(sequence, sanitize=False))
+@pytest.mark.parametrize("sequence", FIXED_BUGS)
+def test_fixed_bug_sequences_stay_fixed(sequence: list[Step]) -> None:
+    asyncio.run(run_sequence(sequence))
