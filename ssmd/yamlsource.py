@@ -130,7 +130,7 @@ def parse_yaml(text: str) -> ParsedYaml:
         problems.append(SyntaxProblem("SSMD001", _syntax_message(error), span))
         return ParsedYaml(None, source_map, problems)
     except yaml.reader.ReaderError as error:
-        problems.append(_reader_problem(error, text))
+        problems.append(_reader_problem(error, text, lines))
         return ParsedYaml(None, source_map, problems)
     except yaml.YAMLError as error:
         problems.append(SyntaxProblem("SSMD001", f"YAML syntax error: {error}", Span.point(0)))
@@ -213,11 +213,14 @@ def _error_span(error: yaml.MarkedYAMLError, text: str) -> Span:
     return Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
 
 
-def _reader_problem(error: yaml.reader.ReaderError, text: str) -> SyntaxProblem:
-    """A character YAML forbids (binary junk, control characters), located by line and column."""
+def _reader_problem(error: yaml.reader.ReaderError, text: str, lines: LineIndex) -> SyntaxProblem:
+    """A character YAML forbids (binary junk, control characters), located by line and column.
+
+    Lines are counted as editors count them (a lone `\r` ends one too).
+    """
     position = max(0, min(int(error.position), len(text)))
-    line = text.count("\n", 0, position)
-    column = position - (text.rfind("\n", 0, position) + 1)
+    line = lines.line_of(position)
+    column = position - lines.offset(line)
     character = error.character
     code = ord(character) if isinstance(character, str) else int(character)
     message = (
