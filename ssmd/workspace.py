@@ -259,11 +259,15 @@ class Workspace:
         self._index(document)
 
     def _set_capnp(self, path: str, content: bytes) -> None:
+        # Only this file and, transitively, the files importing it compile differently now;
+        # every other result stays (no cache-key rehash of the whole folder per keystroke).
+        stale = {path, *(p for p in self.dependents(path) if p in self.capnp_bytes)}
         self._unindex(path)
         self.capnp_bytes[path] = content
         text = content.decode("utf-8", "replace")
         self.documents[path] = Document(path, Kind.CAPNP, text)
-        self._compiled.clear()  # importers may change too; the compiler's cache keeps it cheap
+        for file in stale:
+            self._compiled.pop(file, None)
         self._cyclic = None
         self._escaping = None
         self._index(self.documents[path])
