@@ -1,14 +1,19 @@
-"""Validation results as text, JSON, SARIF 2.1.0 and GitHub workflow commands.
+"""Validation results as text, JSON, SARIF 2.1.0, GitHub workflow commands and GitLab Code Quality.
 
 A renderer per format, chosen from one map; positions become 1-based here,
-at the edge, and nowhere else.
+at the edge, and nowhere else. Each renderer takes one `Checked` per registry: the
+results plus where its paths are shown from (text: the working directory; GitHub,
+SARIF and GitLab: the top of the git work tree, so annotations land in a monorepo).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from ssmd import __version__
@@ -28,6 +33,35 @@ class Format(StrEnum):
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
+    GITLAB = "gitlab"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One registry's results, and the prefixes that turn its root-relative paths into
+    paths from the working directory (`shown`) and from the git work tree's top (`from_top`,
+    whose folder is `top`). A prefix is `""` or ends in `/`."""
+
+    workspace: Workspace
+    results: Results
+    shown: str = ""
+    from_top: str = ""
+    top: Path | None = None
+
+    def shown_path(self, file: str) -> str:
+        return self.shown + file
+
+    def top_path(self, file: str) -> str:
+        return self.from_top + file
+
+
+def prefix_between(folder: Path, root: Path) -> str:
+    """`root` as a path prefix from `folder` (`""` or `infra/registry/`); absolute
+    (`/srv/reg/`) when `root` is not inside `folder`."""
+    if not root.is_relative_to(folder):
+        return root.as_posix().rstrip("/") + "/"
+    relative = root.relative_to(folder).as_posix()
+    return "" if relative == "." else relative + "/"
 
 
 def rule_url(code: str) -> str:
@@ -39,8 +73,22 @@ def location(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.file}:{line}:{column}"
 
 
-def render_text(workspace: Workspace, results: Results) -> str:
-    """The grouped report of SPEC section 6: a line per entry, findings under it."""
+def render_text(checked: list[Checked]) -> str:
+    """The grouped report of SPEC section 6; each finding on its own line at column 0,
+    `path:line:col: severity CODE message` (compilers' layout: editors jump to it)."""
+    parts = [_text_one(c) for c in checked]
+    if len(checked) > 1:
+        parts = [
+            f"Registry {c.shown or './'}\n{part}" for c, part in zip(checked, parts, strict=True)
+        ]
+        errors, warnings = _totals(checked)
+        total = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+        parts.append(f"{len(checked)} registries: {total}.")
+    return "\n\n".join(parts)
+
+
+def _text_one(checked: Checked) -> str:
+    workspace, results = checked.workspace, checked.results
     lines: list[str] = []
     groups: list[tuple[Kind, str, Callable[[Document], str]]] = [
         (Kind.FEED, "feeds", lambda d: "valid"),
@@ -57,13 +105,13 @@ def render_text(workspace: Workspace, results: Results) -> str:
                 continue
             mark = "✗" if any(d.severity is Severity.ERROR for d in found) else "!"
             lines.append(f"  {mark} {label}")
-            lines.extend(f"    {_finding_line(d)}" for d in found)
+            lines.extend(finding_line(d, checked.shown) for d in found)
         if kind is Kind.SCHEMA:
             for document in workspace.of_kind(Kind.CAPNP):
                 found = results.get(document.path, [])
                 if found:
                     lines.append(f"  ✗ {document.stem}.capnp")
-                    lines.extend(f"    {_finding_line(d)}" for d in found)
+                    lines.extend(finding_line(d, checked.shown) for d in found)
     errors, warnings = _counts(results)
     lines.append("")
     if errors == 0 and warnings == 0:
@@ -83,8 +131,12 @@ def _schema_summary(workspace: Workspace, document: Document) -> str:
     return f"{', '.join(matching)} hashes match" if matching else "valid"
 
 
-def _finding_line(diagnostic: Diagnostic) -> str:
-    return f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
+def finding_line(diagnostic: Diagnostic, prefix: str = "") -> str:
+    """`path:line:col: severity CODE message`, the path behind `prefix`."""
+    return (
+        f"{prefix}{location(diagnostic)}: {diagnostic.severity.value} "
+        f"{diagnostic.code} {diagnostic.message}"
+    )
 
 
 def _counts(results: Results) -> tuple[int, int]:
@@ -129,18 +181,41 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     return result
 
 
-def render_json(workspace: Workspace, results: Results) -> str:
-    errors, warnings = _counts(results)
-    diagnostics = [diagnostic_json(d) for found in results.values() for d in found]
+def _all(checked: list[Checked]) -> list[tuple[Checked, Diagnostic]]:
+    return [(c, d) for c in checked for found in c.results.values() for d in found]
+
+
+def _totals(checked: list[Checked]) -> tuple[int, int]:
+    found = [d for _c, d in _all(checked)]
+    errors = sum(1 for d in found if d.severity is Severity.ERROR)
+    return errors, len(found) - errors
+
+
+def render_json(checked: list[Checked]) -> str:
+    """`file` stays relative to its registry root; `path` is from the working directory."""
+    errors, warnings = _totals(checked)
+    diagnostics = [
+        {**diagnostic_json(d), "path": c.shown_path(d.file), "root": c.shown or "./"}
+        for c, d in _all(checked)
+    ]
     payload = {
         "diagnostics": diagnostics,
-        "summary": {"errors": errors, "warnings": warnings, "files": len(results)},
+        "summary": {
+            "errors": errors,
+            "warnings": warnings,
+            "files": sum(len(c.results) for c in checked),
+        },
+        "registries": [c.shown or "./" for c in checked],
     }
     return json.dumps(payload, indent=2)
 
 
-def render_sarif(workspace: Workspace, results: Results) -> str:
-    """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+def render_sarif(checked: list[Checked]) -> str:
+    """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+    URIs are relative to `%SRCROOT%`, the git work tree's top (`originalUriBaseIds`), so
+    alerts land on the right file when the registry sits in a subfolder.
+    """
     codes = sorted(RULES)
     rules = [
         {
@@ -154,37 +229,39 @@ def render_sarif(workspace: Workspace, results: Results) -> str:
         for code in codes
     ]
     sarif_results = []
-    for found in results.values():
-        for diagnostic in found:
-            line, column = diagnostic.span.one_based()
-            end = diagnostic.span.end
-            region = {
-                "startLine": line,
-                "startColumn": column,
-                "endLine": end.line + 1,
-                "endColumn": max(end.character + 1, column)
-                if end.line + 1 == line
-                else end.character + 1,
-            }
-            sarif_results.append(
-                {
-                    "ruleId": diagnostic.code,
-                    "ruleIndex": codes.index(diagnostic.code),
-                    "level": _sarif_level(diagnostic.severity),
-                    "message": {"text": diagnostic.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {
-                                    "uri": diagnostic.file,
-                                    "uriBaseId": "%SRCROOT%",
-                                },
-                                "region": region,
-                            }
+    for c, diagnostic in _all(checked):
+        line, column = diagnostic.span.one_based()
+        end = diagnostic.span.end
+        region = {
+            "startLine": line,
+            "startColumn": column,
+            "endLine": end.line + 1,
+            "endColumn": max(end.character + 1, column)
+            if end.line + 1 == line
+            else end.character + 1,
+        }
+        sarif_results.append(
+            {
+                "ruleId": diagnostic.code,
+                "ruleIndex": codes.index(diagnostic.code),
+                "level": _sarif_level(diagnostic.severity),
+                "message": {"text": diagnostic.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": c.top_path(diagnostic.file),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": region,
                         }
-                    ],
-                }
-            )
+                    }
+                ],
+            }
+        )
+    top = next((c.top for c in checked if c.top is not None), None)
+    if top is None:
+        top = checked[0].workspace.root if checked else Path.cwd()
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -198,7 +275,7 @@ def render_sarif(workspace: Workspace, results: Results) -> str:
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": workspace.root.as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": top.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
@@ -219,34 +296,58 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(workspace: Workspace, results: Results) -> str:
-    """GitHub Actions workflow commands: one annotation per finding."""
+def render_github(checked: list[Checked]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, paths from the repo top."""
     lines = []
-    for found in results.values():
-        for diagnostic in found:
-            line, column = diagnostic.span.one_based()
-            end = diagnostic.span.end
-            properties = ",".join(
-                f"{key}={_escape_property(str(value))}"
-                for key, value in (
-                    ("file", diagnostic.file),
-                    ("line", line),
-                    ("col", column),
-                    ("endLine", end.line + 1),
-                    ("endColumn", end.character + 1),
-                    ("title", f"{diagnostic.code} {diagnostic.rule_name}"),
-                )
+    for c, diagnostic in _all(checked):
+        line, column = diagnostic.span.one_based()
+        end = diagnostic.span.end
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", c.top_path(diagnostic.file)),
+                ("line", line),
+                ("col", column),
+                ("endLine", end.line + 1),
+                ("endColumn", end.character + 1),
+                ("title", f"{diagnostic.code} {diagnostic.rule_name}"),
             )
-            command = "error" if diagnostic.severity is Severity.ERROR else "warning"
-            lines.append(f"::{command} {properties}::{_escape_data(diagnostic.message)}")
-    errors, warnings = _counts(results)
+        )
+        command = "error" if diagnostic.severity is Severity.ERROR else "warning"
+        lines.append(f"::{command} {properties}::{_escape_data(diagnostic.message)}")
+    errors, warnings = _totals(checked)
     lines.append(f"ssmd: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return "\n".join(lines)
 
 
-RENDERERS: dict[Format, Callable[[Workspace, Results], str]] = {
+def render_gitlab(checked: list[Checked]) -> str:
+    """GitLab Code Quality report (a JSON array; `artifacts: reports: codequality:`)."""
+    issues = []
+    for c, diagnostic in _all(checked):
+        line, column = diagnostic.span.one_based()
+        path = c.top_path(diagnostic.file)
+        identity = f"{diagnostic.code}|{path}|{line}|{column}|{diagnostic.message}"
+        issues.append(
+            {
+                "description": f"{diagnostic.code} {diagnostic.message}",
+                "check_name": f"{diagnostic.code} {diagnostic.rule_name}",
+                "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
+                "severity": "major" if diagnostic.severity is Severity.ERROR else "minor",
+                "location": {
+                    "path": path,
+                    "positions": {"begin": {"line": line, "column": column}},
+                },
+            }
+        )
+    return json.dumps(issues, indent=2)
+
+
+RENDERERS: dict[Format, Callable[[list[Checked]], str]] = {
     Format.TEXT: render_text,
     Format.JSON: render_json,
     Format.SARIF: render_sarif,
     Format.GITHUB: render_github,
+    Format.GITLAB: render_gitlab,
 }
+USES_REPOSITORY_TOP = frozenset({Format.SARIF, Format.GITHUB, Format.GITLAB})
+"""Formats whose paths are relative to the git work tree's top (CI services resolve them so)."""

@@ -6,6 +6,8 @@ import argparse
 import logging
 import sys
 
+from ssmd import __version__
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
@@ -14,6 +16,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
     parser.add_argument("--log-file", help="write the server log here (default: stderr)")
     parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"ssmd-ls {__version__}")
     args = parser.parse_args(argv)
     handler: logging.Handler = (
         logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)

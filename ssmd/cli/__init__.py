@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
 
 from ssmd import __version__
 from ssmd.cli import commit, data, diff, env, feed, schema, validate
-from ssmd.cli.common import State
+from ssmd.cli.common import COLOR_HELP, ROOT_HELP, Color, State, prepare_commands
 
 app = typer.Typer(
     name="ssmd",
     help="Market-data metadata: feeds, Cap'n Proto schemas and environments, kept as YAML in git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(feed.app, name="feed")
@@ -38,18 +40,22 @@ def main_options(
     ctx: typer.Context,
     root: Annotated[
         Path | None,
-        typer.Option(
-            "--root",
-            help="Registry root (the folder holding exchanges/). Default: $SSMD_ROOT, "
-            "else the nearest such folder above the working directory.",
-        ),
+        typer.Option("--root", help=ROOT_HELP),
     ] = None,
+    color: Annotated[Color, typer.Option("--color", help=COLOR_HELP)] = Color.AUTO,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = State(root)
+    ctx.obj = State(root, color)
+    if color is Color.NEVER:
+        os.environ["NO_COLOR"] = "1"  # rich (help, progress bars) reads it too
+
+
+def command() -> Any:
+    """The Click command behind `ssmd`, with `--root` on every sub-command (see cli.common)."""
+    return prepare_commands(typer.main.get_command(app))
 
 
 def main() -> None:
-    app()
+    command()(prog_name="ssmd")

@@ -1,17 +1,33 @@
-"""What every command shares: exit codes, the root, dates, output streams."""
+"""What every command shares: exit codes, the root, dates, output streams.
+
+`--root` on every command, before or after the sub-command (read before adding a command)
+-----------------------------------------------------------------------------------------
+`ssmd --root X feed list` and `ssmd feed list --root X` mean the same. One mechanism does it:
+`prepare_commands(command)` walks the Click tree Typer builds from `ssmd.cli.app` and appends
+`root_option()` (a `--root` that is not passed to the function; its callback stores the value
+on the `State`) to every command that has no `--root` of its own. `ssmd.cli.main` calls it once,
+so a command registered on `app` (directly, or in a sub-app added with `add_typer`) gets
+`--root` for free and reads it, as before, with `state(ctx).root()` or `state(ctx).workspace()`.
+Nothing to add per command. A test driving `app` with Typer's CliRunner should invoke
+`ssmd.cli.command()` (the Click command with the option installed) instead.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import sys
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
+import typer.main
 
 from ssmd.git import GitError, commit_summary
 from ssmd.history import commit_known_at
+from ssmd.locate import NoRegistry, registries_for
 from ssmd.resolve import parse_date, today
 from ssmd.workspace import RootNotFound, Workspace, find_root
 
@@ -23,11 +39,30 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
+class Color(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+COLOR_HELP = "Color: auto (on a terminal, unless $NO_COLOR is set), always, never."
+
+
 class State:
     """Global options, kept on the Typer context."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, color: Color = Color.AUTO) -> None:
         self.root_option = root
+        self.color = color
+
+    def use_color(self, stream: TextIO | None = None, override: Color | None = None) -> bool:
+        """Whether to color `stream` (stdout): `--color`, else $NO_COLOR, else a terminal."""
+        chosen = override if override not in (None, Color.AUTO) else self.color
+        if chosen is Color.ALWAYS:
+            return True
+        if chosen is Color.NEVER or os.environ.get("NO_COLOR"):
+            return False
+        return (stream or sys.stdout).isatty()
 
     def root(self) -> Path:
         try:
@@ -35,11 +70,26 @@ class State:
         except RootNotFound as error:
             fail(str(error), ExitCode.USAGE)
 
-    def workspace(self, known_at: str | None = None) -> Workspace:
+    def roots(self, paths: list[Path]) -> list[Path]:
+        """The registries PATH arguments mean (see ssmd.locate); none given: `--root`,
+        $SSMD_ROOT, the registry above the working directory, else every one below it."""
+        try:
+            if paths:
+                return registries_for(paths, Path.cwd())
+            try:
+                return [find_root(self.root_option)]
+            except RootNotFound:
+                if self.root_option or os.environ.get("SSMD_ROOT"):
+                    raise
+                return registries_for([], Path.cwd())
+        except (RootNotFound, NoRegistry) as error:
+            fail(str(error), ExitCode.USAGE)
+
+    def workspace(self, known_at: str | None = None, root: Path | None = None) -> Workspace:
         """The registry in the work tree, or as committed at `--known-at` (date or commit)."""
+        root = root or self.root()
         if known_at is None:
-            return Workspace.load(self.root())
-        root = self.root()
+            return Workspace.load(root)
         try:
             commit = commit_known_at(root, known_at)
             workspace = Workspace.load_at(root, commit)
@@ -48,6 +98,61 @@ class State:
             fail(str(error), ExitCode.USAGE)
         typer.echo(f"known at {known_at}: the registry as committed in {short} ({date})", err=True)
         return workspace
+
+
+ROOT_HELP = (
+    "Registry root (the folder holding exchanges/). Default: $SSMD_ROOT, "
+    "else the nearest such folder above the working directory."
+)
+
+
+def _store_root(ctx: typer.Context, value: Path | None) -> None:
+    if value is not None:
+        found = ctx.find_root()
+        if not isinstance(found.obj, State):
+            found.obj = State(None)
+        found.obj.root_option = value
+
+
+@functools.cache
+def root_option() -> Any:
+    """`--root` for a sub-command: same meaning as the top-level one (see the module doc).
+
+    Built by Typer itself from a one-parameter donor command (Typer 0.29 vendors its own
+    Click, so its Option class is private); the value is stored, never passed.
+    """
+    donor = typer.Typer()
+
+    @donor.command()
+    def _donor(
+        root: Annotated[
+            Path | None,
+            typer.Option("--root", help=ROOT_HELP, callback=_store_root, expose_value=False),
+        ] = None,
+    ) -> None:
+        pass
+
+    return typer.main.get_command(donor).params[0]
+
+
+def _quiet_flag(param: Any) -> Any:
+    if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
+        param.metavar = ""
+    return param
+
+
+def prepare_commands(command: Any) -> Any:
+    """Give every command below `command` (a Click group) a `--root`, unless it has one,
+    and drop Typer's `<bool>` type label from flags in help (a flag takes no value)."""
+    for param in command.params:
+        _quiet_flag(param)
+    help_option = command.get_help_option
+    command.get_help_option = lambda ctx: _quiet_flag(help_option(ctx))
+    for sub in getattr(command, "commands", {}).values():
+        if not any("--root" in getattr(p, "opts", ()) for p in sub.params):
+            sub.params.append(root_option())
+        prepare_commands(sub)
+    return command
 
 
 def state(ctx: typer.Context) -> State:

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from ssmd.changes import registry_changes, registry_patch
 from ssmd.check import check
-from ssmd.cli.common import ExitCode, fail, state
+from ssmd.cli.common import Color, ExitCode, fail, state
 from ssmd.cli.writing import diagnostic_line
 from ssmd.git import GitError, is_repository
 from ssmd.rules import Severity
-
-
-class Color(StrEnum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +21,10 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         color: Annotated[
             Color,
-            typer.Option("--color", help="Color the patch: auto (on a terminal), always, never."),
+            typer.Option(
+                "--color",
+                help="Color the patch: auto (on a terminal, unless $NO_COLOR), always, never.",
+            ),
         ] = Color.AUTO,
     ) -> None:
         """Validate the registry, summarize what changed since HEAD, then print the git diff.
@@ -45,7 +41,7 @@ def register(app: typer.Typer) -> None:
             if not is_repository(root):
                 fail(f"{root} is not inside a git repository; run `git init` there first")
             changes = registry_changes(root)
-            use_color = color is Color.ALWAYS or (color is Color.AUTO and sys.stdout.isatty())
+            use_color = state(ctx).use_color(sys.stdout, override=color)
             patch = registry_patch(root, use_color)
         except GitError as error:
             fail(str(error))

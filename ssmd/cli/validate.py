@@ -1,30 +1,47 @@
-"""`ssmd validate`: every rule over the whole registry; the exit code is the verdict."""
+"""`ssmd validate [PATH...]`: every rule over each registry meant; the exit code is the verdict."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ssmd.check import check
 from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, state
-from ssmd.report import RENDERERS, Format, Results
+from ssmd.git import is_repository, top_level
+from ssmd.report import RENDERERS, USES_REPOSITORY_TOP, Checked, Format, prefix_between
 from ssmd.rules import Severity
 
 
-def verdict(results: Results, strict: bool) -> ExitCode:
+def verdict(checked: list[Checked], strict: bool) -> ExitCode:
     """1 on any error (and on warnings with --strict), else 0."""
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    found = any(d.severity in failing for ds in results.values() for d in ds)
+    found = any(d.severity in failing for c in checked for ds in c.results.values() for d in ds)
     return ExitCode.FINDINGS if found else ExitCode.OK
+
+
+def repository_top(root: Path, fallback: Path) -> Path:
+    """The git work tree's top holding `root`, else `fallback` (outside git)."""
+    return top_level(root).resolve() if is_repository(root) else fallback
 
 
 def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate(
         ctx: typer.Context,
+        paths: Annotated[
+            list[Path] | None,
+            typer.Argument(
+                metavar="[PATH]...",
+                help="Registry folders, or files or folders inside registries (each whole "
+                "registry is checked); a folder with no registry above it means every one "
+                "below it. Default: the registry here, else those below.",
+                show_default=False,
+            ),
+        ] = None,
         output_format: Annotated[
-            Format, typer.Option("--format", "-f", help="text, json, sarif or github.")
+            Format, typer.Option("--format", "-f", help="text, json, sarif, github or gitlab.")
         ] = Format.TEXT,
         strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
         as_of: AsOf = None,
@@ -32,9 +49,21 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check every feed, schema and environment; exit 1 when anything is wrong.
 
-        Example: ssmd validate --format sarif > ssmd.sarif
+        Examples: ssmd validate; ssmd validate infra/registry; ssmd validate -f sarif > ssmd.sarif
         """
-        workspace = state(ctx).workspace(known_at)
-        results = check(workspace, as_of=as_of_date(as_of))
-        typer.echo(RENDERERS[output_format](workspace, results))
-        raise typer.Exit(int(verdict(results, strict)))
+        cwd = Path.cwd()
+        checked = []
+        for root in state(ctx).roots(paths or []):
+            workspace = state(ctx).workspace(known_at, root)
+            top = repository_top(root, root) if output_format in USES_REPOSITORY_TOP else cwd
+            checked.append(
+                Checked(
+                    workspace,
+                    check(workspace, as_of=as_of_date(as_of)),
+                    shown=prefix_between(cwd, root),
+                    from_top=prefix_between(top, root),
+                    top=top,
+                )
+            )
+        typer.echo(RENDERERS[output_format](checked))
+        raise typer.Exit(int(verdict(checked, strict)))

@@ -117,6 +117,15 @@ def open_storage(
         path = Path(storage.path).expanduser()
         return LocalStorage(path if path.is_absolute() else root / path, origin)
     from ssmd.data.cache import ManifestCache
-    from ssmd.data.s3 import S3Storage  # boto3 is loaded only when an S3 store is opened
+
+    try:
+        from ssmd.data.s3 import S3Storage  # boto3 is loaded only when an S3 store is opened
+    except ModuleNotFoundError as missing:  # boto3 is the optional `[s3]` extra
+        if (missing.name or "").split(".")[0] not in {"boto3", "botocore"}:
+            raise
+        raise DataError(
+            f"environment {environment.name} stores its data in S3, which needs boto3; "
+            "install it with `pip install 'ssmd-metadata[s3]'`"
+        ) from None
 
     return S3Storage(storage, origin, max_connections, ManifestCache.default())

@@ -72,13 +72,14 @@ def test_text_output_of_a_clean_registry(write_files: WriteFiles) -> None:
 def test_text_output_lists_each_finding_as_path_line_col_code_message(
     write_files: WriteFiles,
 ) -> None:
-    result = run_ssmd("validate", root=registry(write_files, ONE_ERROR_ONE_WARNING))
+    """Each finding at column 0, `path:line:col: severity CODE message`, path from the cwd."""
+    result = run_ssmd("validate", cwd=registry(write_files, ONE_ERROR_ONE_WARNING))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[:3] == [
         "Validating feeds...",
         "  ✗ kalshi",
-        "    exchanges/feeds/kalshi.yaml:3:1: SSMD003 unknown key 'owner'; allowed keys: "
+        "exchanges/feeds/kalshi.yaml:3:1: error SSMD003 unknown key 'owner'; allowed keys: "
         "calendar, display_name, name, status, type, versions",
     ]
     assert lines[3:8] == [
@@ -86,7 +87,7 @@ def test_text_output_lists_each_finding_as_path_line_col_code_message(
         "  ✓ trade: v1 hash matches",
         "Validating environments...",
         "  ! dev",
-        "    exchanges/environments/dev.yaml:2:7: SSMD307 feed kalshi is deprecated",
+        "exchanges/environments/dev.yaml:2:7: warning SSMD307 feed kalshi is deprecated",
     ]
     assert lines[8:] == ["", "1 error, 1 warning."]
 
@@ -308,19 +309,23 @@ def break_capnp(root: Path) -> None:
 @pytest.mark.parametrize(
     ("breakage", "expected", "words"),
     [
-        (break_syntax, "exchanges/feeds/kalshi.yaml:3:15: SSMD001 ", "never closed"),
+        (break_syntax, "exchanges/feeds/kalshi.yaml:3:15: error SSMD001 ", "never closed"),
         (
             break_duplicate_key,
-            "exchanges/feeds/polymarket.yaml:15:1: SSMD002 ",
+            "exchanges/feeds/polymarket.yaml:15:1: error SSMD002 ",
             "duplicate key 'type'",
         ),
-        (break_type, "exchanges/feeds/kalshi.yaml:12:28: SSMD005 ", "valid integer"),
+        (break_type, "exchanges/feeds/kalshi.yaml:12:28: error SSMD005 ", "valid integer"),
         (
             break_unknown_key,
-            "exchanges/environments/kalshi-prod.yaml:10:1: SSMD003 ",
+            "exchanges/environments/kalshi-prod.yaml:10:1: error SSMD003 ",
             "did you mean 'transport'?",
         ),
-        (break_capnp, "exchanges/schemas/orderbook.capnp:6:12: SSMD203 ", "Not defined: UInt33"),
+        (
+            break_capnp,
+            "exchanges/schemas/orderbook.capnp:6:12: error SSMD203 ",
+            "Not defined: UInt33",
+        ),
     ],
     ids=["syntax", "duplicate-key", "wrong-type", "unknown-key", "capnp"],
 )
@@ -328,12 +333,11 @@ def test_one_mistake_gives_one_clear_finding(
     sample_root: Path, breakage: object, expected: str, words: str
 ) -> None:
     breakage(sample_root)  # type: ignore[operator]
-    text = run_ssmd("validate", root=sample_root)
+    text = run_ssmd("validate", cwd=sample_root)
     assert text.returncode == 1
     assert "Traceback" not in text.stderr and text.stderr == ""
-    findings = [
-        line.strip() for line in text.stdout.splitlines() if re.search(r":\d+:\d+: SSMD", line)
-    ]
+    finding = re.compile(r"^\S+:\d+:\d+: (error|warning) SSMD")
+    findings = [line for line in text.stdout.splitlines() if finding.search(line)]
     assert len(findings) == 1, text.stdout
     assert findings[0].startswith(expected)
     assert words in findings[0]

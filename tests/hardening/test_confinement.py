@@ -111,7 +111,7 @@ def test_symlinked_capnp_pointing_out_is_refused_and_never_opened(
     result = run_ssmd("validate", root=registry)
     assert "OUTSIDE-MARKER" not in result.stdout + result.stderr
     assert "OutsideMarker" not in result.stdout + result.stderr
-    assert "linked.capnp:1:1: SSMD204" in result.stdout
+    assert "linked.capnp:1:1: error SSMD204" in result.stdout
 
 
 def test_symlinked_yaml_pointing_out_is_refused_and_never_opened(

@@ -1,0 +1,75 @@
+"""Which registries a command line means: roots above paths, or every registry below a folder.
+
+A registry root is a folder holding `exchanges/`. `ssmd validate infra/reg/exchanges/feeds/x.yaml`
+means the registry that file belongs to (references are cross-file, so the whole registry is
+checked); from a monorepo's top with no registry above it, every registry below is meant.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ssmd.document import REGISTRY_DIR
+
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__"}
+)
+"""Folders never searched for registries (version control, dependencies, virtual envs)."""
+
+
+class NoRegistry(Exception):
+    """A path is in no registry, or a folder has none above or below it."""
+
+
+def root_above(path: Path) -> Path | None:
+    """The nearest registry root holding `path` (a file or folder), or None."""
+    here = path if path.is_dir() else path.parent
+    for folder in (here, *here.parents):
+        if (folder / REGISTRY_DIR).is_dir():
+            return folder
+    return None
+
+
+def roots_below(folder: Path) -> list[Path]:
+    """Every registry root under `folder`, sorted; skips VCS folders, node_modules and venvs."""
+    found: list[Path] = []
+    for current, dirs, _files in os.walk(folder):
+        here = Path(current)
+        if REGISTRY_DIR in dirs and (here / REGISTRY_DIR).is_dir():
+            found.append(here)
+            dirs.clear()  # a registry's own folders hold no further registry
+            continue
+        dirs[:] = sorted(
+            d for d in dirs if d not in SKIPPED_DIRS and not (here / d / "pyvenv.cfg").is_file()
+        )
+    return sorted(found)
+
+
+def registries_for(paths: list[Path], start: Path) -> list[Path]:
+    """The registry roots meant by `paths` (relative to `start`), each once, in order.
+
+    No paths: the registry holding `start`, else every registry below it. A path inside a
+    registry means that registry; a folder with no registry above it means those below it.
+    """
+    wanted = paths or [start]
+    roots: list[Path] = []
+    for given in wanted:
+        path = (start / given).resolve()
+        if not path.exists():
+            raise NoRegistry(f"{given} does not exist; pass a registry folder or a file in one")
+        above = root_above(path)
+        if above is not None:
+            candidates = [above]
+        elif path.is_dir():
+            candidates = roots_below(path)
+        else:
+            candidates = []
+        if not candidates:
+            if path.is_dir():
+                problem = f"no {REGISTRY_DIR}/ folder in {given}, above it or below it"
+            else:
+                problem = f"{given} is in no registry (no {REGISTRY_DIR}/ folder above it)"
+            raise NoRegistry(f"{problem}; run inside a registry, or pass its folder or --root")
+        roots.extend(c for c in candidates if c not in roots)
+    return roots
