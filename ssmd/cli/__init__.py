@@ -11,6 +11,7 @@ import typer.main
 
 from ssmd import __version__
 from ssmd.cli import commit, data, diff, env, feed, schema, validate
+from ssmd.cli import init as init_command
 from ssmd.cli.common import COLOR_HELP, ROOT_HELP, Color, State, prepare_commands
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(data.app, name="data")
 validate.register(app)
 diff.register(app)
 commit.register(app)
+init_command.register(app)
 
 
 def _version(value: bool) -> None:

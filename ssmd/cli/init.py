@@ -1,0 +1,61 @@
+"""`ssmd init [DIR]`: a starter registry (and on request CI and editor files); never overwrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ssmd.cli.common import ExitCode, fail
+from ssmd.resolve import today
+from ssmd.scaffold import scaffold
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init(
+        directory: Annotated[
+            Path, typer.Argument(help="Folder to create the registry in (default: here).")
+        ] = Path("."),
+        pre_commit: Annotated[
+            bool, typer.Option("--pre-commit", help="Also write .pre-commit-config.yaml.")
+        ] = False,
+        github: Annotated[
+            bool,
+            typer.Option("--github", help="Also write .github/workflows/ssmd.yml (the action)."),
+        ] = False,
+        vscode: Annotated[
+            bool,
+            typer.Option("--vscode", help="Also write .vscode/extensions.json (the extension)."),
+        ] = False,
+        everything: Annotated[
+            bool, typer.Option("--all", help="All of --pre-commit, --github and --vscode.")
+        ] = False,
+    ) -> None:
+        """Create exchanges/ with one example feed, schema and environment that validate clean.
+
+        Existing files are never overwritten (they are listed as kept).
+        Example: ssmd init my-registry --all && cd my-registry && ssmd validate
+        """
+        if directory.exists() and not directory.is_dir():
+            fail(f"{directory} is a file; pass a folder to create the registry in", ExitCode.USAGE)
+        chosen = [
+            name
+            for name, wanted in (("pre-commit", pre_commit), ("github", github), ("vscode", vscode))
+            if wanted or everything
+        ]
+        try:
+            outcome = scaffold(directory, chosen, today())
+        except OSError as error:
+            fail(f"could not write the registry in {directory}: {error.strerror or error}")
+        shown = "" if directory == Path(".") else f"{directory.as_posix().rstrip('/')}/"
+        for relative in outcome.written:
+            typer.echo(f"wrote {shown}{relative}")
+        for relative in outcome.kept:
+            typer.echo(f"kept {shown}{relative} (it exists; not overwritten)")
+        if not outcome.written:
+            typer.echo("Nothing written: every file exists already.")
+            return
+        where = f"cd {directory} && " if shown else ""
+        typer.echo(f"Next: {where}ssmd validate")

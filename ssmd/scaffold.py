@@ -1,0 +1,162 @@
+"""What `ssmd init` writes: a starter registry that validates clean, and optional CI/editor files.
+
+Files are written only where nothing exists yet (never overwritten); the caller reports
+what was written and what was kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssmd import __version__
+
+PROJECT_REPOSITORY = "ssmd/ssmd-metadata"
+"""The GitHub repository of ssmd itself: the pre-commit hook and the GitHub Action live there."""
+
+
+def capnp_file_id() -> str:
+    """A fresh Cap'n Proto file id (64 bits, top bit set), as `capnp id` makes one."""
+    return f"@0x{secrets.randbits(64) | (1 << 63):016x};"
+
+
+def registry_files(today: dt.date) -> dict[str, str]:
+    """The starter registry: one commented feed, a schema with its .capnp and hash, an env."""
+    capnp = (
+        f"{capnp_file_id()}\n"
+        "# One trade as the feed handler writes it. Change a field only by adding a new one\n"
+        "# with the next number (@3, @4...): readers of older data keep working.\n"
+        "\n"
+        "struct Trade {\n"
+        "  timestamp @0 :UInt64;  # nanoseconds since the Unix epoch, UTC\n"
+        "  price @1 :Float64;\n"
+        "  size @2 :UInt32;\n"
+        "}\n"
+    )
+    digest = hashlib.sha256(capnp.encode()).hexdigest()
+    since = today.isoformat()
+    feed = f"""\
+# A market-data feed: where to connect and since when. The file name is the feed's name.
+# Each version is in effect from its effective_from date until the next version's date;
+# add a version (never edit an old one) when the endpoint or protocol changes.
+# Rules and their codes: https://github.com/{PROJECT_REPOSITORY}/blob/main/docs/rules.md
+name: example
+display_name: "Example Exchange"
+type: websocket
+versions:
+  - version: v1
+    effective_from: {since}
+    protocol: wss
+    endpoint: wss://stream.example.com/ws
+    supports_trades: true
+calendar:
+  timezone: UTC
+  holiday_calendar: none
+"""
+    schema = f"""\
+# A Cap'n Proto schema: its versions, their status and the sha256 of each .capnp file.
+# After editing trade.capnp, `ssmd schema ...` or the language server's quick fix updates
+# the hash (a stale hash is an error: the registry must say exactly which bytes it means).
+name: trade
+format: capnp
+schema_file: trade.capnp
+versions:
+  - version: v1
+    effective_from: {since}
+    status: active
+    hash: sha256:{digest}
+"""
+    environment = """\
+# An environment: which feed and schema version a deployment uses, and where its data lives.
+name: example-dev
+feed: example
+schema: trade:v1
+transport:
+  type: none
+"""
+    return {
+        "exchanges/feeds/example.yaml": feed,
+        "exchanges/schemas/trade.capnp": capnp,
+        "exchanges/schemas/trade.yaml": schema,
+        "exchanges/environments/example-dev.yaml": environment,
+    }
+
+
+def pre_commit_config() -> str:
+    return f"""\
+# pre-commit (https://pre-commit.com): `pipx install pre-commit && pre-commit install`
+repos:
+  - repo: https://github.com/{PROJECT_REPOSITORY}
+    rev: v{__version__}
+    hooks:
+      - id: ssmd-validate
+"""
+
+
+def github_workflow() -> str:
+    return f"""\
+# Validate the registry on every push and pull request (annotations on the diff,
+# code scanning alerts from SARIF, a summary of the change on the run page).
+name: ssmd
+on:
+  push:
+  pull_request:
+permissions:
+  contents: read
+  security-events: write
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: {PROJECT_REPOSITORY}@v{__version__}
+"""
+
+
+def vscode_extensions() -> str:
+    return '{\n  "recommendations": ["ssmd.ssmd"]\n}\n'
+
+
+EXTRAS = {
+    "pre-commit": {".pre-commit-config.yaml": pre_commit_config},
+    "github": {".github/workflows/ssmd.yml": github_workflow},
+    "vscode": {".vscode/extensions.json": vscode_extensions},
+}
+"""Optional files `ssmd init` writes on request, by option name."""
+
+
+@dataclass
+class Scaffolded:
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def scaffold(target: Path, extras: list[str], today: dt.date) -> Scaffolded:
+    """Write the starter files under `target`, skipping every file that already exists."""
+    files = registry_files(today)
+    for extra in extras:
+        files.update({path: make() for path, make in EXTRAS[extra].items()})
+    outcome = Scaffolded()
+    pair = ["exchanges/schemas/trade.yaml", "exchanges/schemas/trade.capnp"]
+    if any((target / p).exists() for p in pair):
+        # trade.yaml holds the hash of the .capnp written with it: never pair a new one
+        # with an existing one, or the registry would start with a stale hash.
+        for relative in pair:
+            files.pop(relative)
+            if (target / relative).exists():
+                outcome.kept.append(relative)
+    for relative, text in files.items():
+        path = target / relative
+        if path.exists() or path.is_symlink():
+            outcome.kept.append(relative)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
+            handle.write(text)
+        outcome.written.append(relative)
+    return outcome

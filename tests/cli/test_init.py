@@ -1,0 +1,69 @@
+"""`ssmd init`: a starter registry that validates clean; CI and editor files on request; never
+overwrites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from ssmd import __version__
+from tests.conftest import run_ssmd
+
+REGISTRY = [
+    "exchanges/feeds/example.yaml",
+    "exchanges/schemas/trade.capnp",
+    "exchanges/schemas/trade.yaml",
+    "exchanges/environments/example-dev.yaml",
+]
+EXTRAS = [".pre-commit-config.yaml", ".github/workflows/ssmd.yml", ".vscode/extensions.json"]
+
+
+def test_init_writes_a_registry_that_validates_clean(tmp_path: Path) -> None:
+    result = run_ssmd("init", "team", "--all", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        *(f"wrote team/{p}" for p in REGISTRY + EXTRAS),
+        "Next: cd team && ssmd validate",
+    ]
+    team = tmp_path / "team"
+    checked = run_ssmd("validate", "--strict", "--format", "json", cwd=team)
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["diagnostics"] == []
+    assert "# " in (team / REGISTRY[0]).read_text()  # the example explains itself
+    hook = yaml.safe_load((team / ".pre-commit-config.yaml").read_text())["repos"][0]
+    assert hook["rev"] == f"v{__version__}" and hook["hooks"] == [{"id": "ssmd-validate"}]
+    workflow = yaml.safe_load((team / ".github/workflows/ssmd.yml").read_text())
+    steps = workflow["jobs"]["validate"]["steps"]
+    assert steps[-1]["uses"] == f"ssmd/ssmd-metadata@v{__version__}"
+    recommended = json.loads((team / ".vscode/extensions.json").read_text())["recommendations"]
+    assert recommended == ["ssmd.ssmd"]
+    # Each registry gets its own Cap'n Proto file id.
+    other = tmp_path / "other"
+    assert run_ssmd("init", str(other), cwd=tmp_path).returncode == 0
+    first_line = [(d / REGISTRY[1]).read_text().splitlines()[0] for d in (team, other)]
+    assert first_line[0] != first_line[1]
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    feed = tmp_path / "exchanges/feeds/example.yaml"
+    feed.parent.mkdir(parents=True)
+    feed.write_text("# mine\n")
+    capnp = tmp_path / "exchanges/schemas/trade.capnp"
+    capnp.parent.mkdir(parents=True)
+    capnp.write_text("@0xd8a4bd5c2f1e9a01;\n")
+    result = run_ssmd("init", "--pre-commit", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert feed.read_text() == "# mine\n"
+    assert capnp.read_text() == "@0xd8a4bd5c2f1e9a01;\n"
+    assert not (tmp_path / "exchanges/schemas/trade.yaml").exists()  # no stale hash pairing
+    assert "kept exchanges/feeds/example.yaml (it exists; not overwritten)" in result.stdout
+    assert "kept exchanges/schemas/trade.capnp (it exists; not overwritten)" in result.stdout
+    assert "wrote .pre-commit-config.yaml" in result.stdout
+    again = run_ssmd("init", "--pre-commit", cwd=tmp_path)
+    assert again.returncode == 0
+    assert "Nothing written: every file exists already." in again.stdout
+    (tmp_path / "a-file").write_text("x")
+    refused = run_ssmd("init", "a-file", cwd=tmp_path)
+    assert refused.returncode == 2 and "a-file is a file" in refused.stderr
