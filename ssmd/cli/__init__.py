@@ -50,7 +50,7 @@ def main_options(
     ] = False,
 ) -> None:
     ctx.obj = State(root, color)
-    if color is Color.NEVER:
+    if color == Color.NEVER:
         os.environ["NO_COLOR"] = "1"  # rich (help, progress bars) reads it too
 
 

@@ -57,10 +57,10 @@ class State:
 
     def use_color(self, stream: TextIO | None = None, override: Color | None = None) -> bool:
         """Whether to color `stream` (stdout): `--color`, else $NO_COLOR, else a terminal."""
-        chosen = override if override not in (None, Color.AUTO) else self.color
-        if chosen is Color.ALWAYS:
+        chosen = Color(override if override not in (None, Color.AUTO) else self.color)
+        if chosen == Color.ALWAYS:
             return True
-        if chosen is Color.NEVER or os.environ.get("NO_COLOR"):
+        if chosen == Color.NEVER or os.environ.get("NO_COLOR"):
             return False
         return (stream or sys.stdout).isatty()
 

@@ -57,5 +57,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {line}")
         if patch:
             typer.echo("")
-            typer.echo(patch, nl=False)
+            typer.echo(patch, nl=False, color=use_color)  # click strips ANSI off a tty otherwise
         raise typer.Exit(int(ExitCode.FINDINGS if errors else ExitCode.OK))

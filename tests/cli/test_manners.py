@@ -1,0 +1,93 @@
+"""CLI manners: shell completion, NO_COLOR and --color, help without type noise, --version."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_ssmd
+from tests.gitrepo import GitRepo
+
+ESC = "\x1b["
+
+
+def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Run `ssmd ARGS` with its stdout on a pseudo-terminal (what `auto` color looks at)."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssmd", *args],
+        cwd=cwd,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode(errors="replace")
+
+
+@pytest.fixture
+def changed_registry(sample_root: Path) -> Path:
+    repo = GitRepo(sample_root)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "sample")
+    feed = sample_root / "exchanges/feeds/kalshi.yaml"
+    feed.write_text(feed.read_text().replace("Kalshi Exchange", "Kalshi"))
+    return sample_root
+
+
+def test_diff_color_follows_no_color_and_the_color_option(changed_registry: Path) -> None:
+    root = changed_registry
+    assert ESC in on_a_terminal(["diff"], root, {"NO_COLOR": ""})
+    assert ESC not in on_a_terminal(["diff"], root, {"NO_COLOR": "1"})
+    assert ESC not in on_a_terminal(["--color", "never", "diff"], root, {"NO_COLOR": ""})
+    assert ESC not in on_a_terminal(["diff", "--color", "never"], root, {"NO_COLOR": ""})
+    piped = run_ssmd("--color", "always", "diff", cwd=root, env={"NO_COLOR": "1"})
+    assert ESC in piped.stdout  # an explicit "always" wins over NO_COLOR
+    assert ESC not in run_ssmd("diff", cwd=root).stdout  # a pipe is not a terminal
+
+
+def test_help_has_no_type_noise_and_version_answers() -> None:
+    for args in (["--help"], ["validate", "--help"], ["feed", "--help"], ["diff", "--help"]):
+        result = run_ssmd(*args, env={"COLUMNS": "120"})
+        assert result.returncode == 0, result.stderr
+        assert "<bool>" not in result.stdout, args
+        assert "--root" in result.stdout, args
+    version = run_ssmd("--version")
+    assert version.returncode == 0 and version.stdout.startswith("ssmd ")
+    ls = subprocess.run(
+        [sys.executable, "-m", "ssmd_ls", "--version"], capture_output=True, text=True, check=False
+    )
+    assert ls.returncode == 0 and ls.stdout.startswith("ssmd-ls ")
+
+
+def test_shell_completion_completes_sub_commands_and_options() -> None:
+    script = run_ssmd("--show-completion", "bash")
+    assert script.returncode == 0 and "_SSMD_COMPLETE=complete_bash" in script.stdout
+    complete = run_ssmd(
+        env={"_SSMD_COMPLETE": "complete_bash", "COMP_WORDS": "ssmd fe", "COMP_CWORD": "1"}
+    )
+    assert complete.stdout.split() == ["feed"]
+    options = run_ssmd(
+        env={
+            "_SSMD_COMPLETE": "complete_bash",
+            "COMP_WORDS": "ssmd validate --ro",
+            "COMP_CWORD": "2",
+        }
+    )
+    assert options.stdout.split() == ["--root"]
