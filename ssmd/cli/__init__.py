@@ -10,9 +10,8 @@ import typer
 import typer.main
 
 from ssmd import __version__
-from ssmd.cli import commit, data, diff, env, feed, schema, validate
-from ssmd.cli import init as init_command
 from ssmd.cli.common import COLOR_HELP, ROOT_HELP, Color, State, prepare_commands
+from ssmd.cli.lazy import LazyGroup
 
 app = typer.Typer(
     name="ssmd",
@@ -20,15 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,  # sub-commands (ssmd.cli.lazy.LAZY) are imported only when they run
 )
-app.add_typer(feed.app, name="feed")
-app.add_typer(schema.app, name="schema")
-app.add_typer(env.app, name="env")
-app.add_typer(data.app, name="data")
-validate.register(app)
-diff.register(app)
-commit.register(app)
-init_command.register(app)
 
 
 def _version(value: bool) -> None:
@@ -55,7 +47,8 @@ def main_options(
 
 
 def command() -> Any:
-    """The Click command behind `ssmd`, with `--root` on every sub-command (see cli.common)."""
+    """The Click command behind `ssmd`, with `--root` on every sub-command (see cli.common;
+    lazily loaded ones get it in ssmd.cli.lazy.load)."""
     return prepare_commands(typer.main.get_command(app))
 
 

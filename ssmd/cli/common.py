@@ -20,16 +20,16 @@ import os
 import sys
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 import typer.main
 
-from ssmd.git import GitError, commit_summary
-from ssmd.history import commit_known_at
-from ssmd.locate import NoRegistry, registries_for
-from ssmd.resolve import parse_date, today
-from ssmd.workspace import RootNotFound, Workspace, find_root
+if TYPE_CHECKING:
+    from ssmd.workspace import Workspace
+
+# The library (pydantic models, YAML) is imported inside the functions that use it, so
+# `ssmd --version` and `ssmd --help` never pay for it (benchmarks/cli_start.py).
 
 
 class ExitCode(IntEnum):
@@ -65,6 +65,8 @@ class State:
         return (stream or sys.stdout).isatty()
 
     def root(self) -> Path:
+        from ssmd.workspace import RootNotFound, find_root
+
         try:
             return find_root(self.root_option)
         except RootNotFound as error:
@@ -73,6 +75,9 @@ class State:
     def roots(self, paths: list[Path]) -> list[Path]:
         """The registries PATH arguments mean (see ssmd.locate); none given: `--root`,
         $SSMD_ROOT, the registry above the working directory, else every one below it."""
+        from ssmd.locate import NoRegistry, registries_for
+        from ssmd.workspace import RootNotFound, find_root
+
         try:
             if paths:
                 return registries_for(paths, Path.cwd())
@@ -87,6 +92,10 @@ class State:
 
     def workspace(self, known_at: str | None = None, root: Path | None = None) -> Workspace:
         """The registry in the work tree, or as committed at `--known-at` (date or commit)."""
+        from ssmd.git import GitError, commit_summary
+        from ssmd.history import commit_known_at
+        from ssmd.workspace import Workspace
+
         root = root or self.root()
         if known_at is None:
             return Workspace.load(root)
@@ -168,6 +177,8 @@ def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
 
 
 def as_of_date(value: str | None) -> dt.date:
+    from ssmd.resolve import parse_date, today
+
     if value is None:
         return today()
     try:

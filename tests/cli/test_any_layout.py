@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -168,15 +169,15 @@ def test_ci_formats_use_paths_from_the_repository_top(monorepo: Path, cwd: str) 
 def test_every_command_takes_root_after_the_sub_command(monorepo: Path) -> None:
     from ssmd.cli import command
 
-    def leaves(group: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], object]]:
-        subs = getattr(group, "commands", None)
-        if subs is None:
+    def leaves(group: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+        if not hasattr(group, "list_commands"):
             return [(path, group)]
-        return [leaf for name, sub in subs.items() for leaf in leaves(sub, (*path, name))]
+        subs = [(n, group.get_command(None, n)) for n in group.list_commands(None)]
+        return [leaf for name, sub in subs for leaf in leaves(sub, (*path, name))]
 
     found = leaves(command())
     assert len(found) > 10
-    missing = [" ".join(p) for p, c in found if not any("--root" in x.opts for x in c.params)]  # type: ignore[attr-defined]
+    missing = [" ".join(p) for p, c in found if not any("--root" in x.opts for x in c.params)]
     assert missing == []
     clean = str(monorepo / "apps/pricing")
     for args in (["feed", "list", "--root", clean], ["feed", "--root", clean, "show", "kalshi"]):

@@ -91,3 +91,23 @@ def test_shell_completion_completes_sub_commands_and_options() -> None:
         }
     )
     assert options.stdout.split() == ["--root"]
+
+
+def test_lazy_sub_commands_keep_their_own_help_and_version_stays_light() -> None:
+    """`ssmd --help` shows LAZY's one-liners without importing the modules: they must say
+    what each command's own docstring says; `--version` and `--help` import no models."""
+    from ssmd.cli.lazy import LAZY, load
+
+    for name, (_module, _how, help_text) in LAZY.items():
+        assert load(name).get_short_help_str(limit=300) == help_text, name
+    probe = (
+        "import sys\nsys.argv = ['ssmd', sys.argv[1]]\nfrom ssmd.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'ssmd.models', 'ssmd.workspace', 'pydantic'}\n"
+        "print(sorted(m for m in sys.modules if m in heavy), file=sys.stderr)"
+    )
+    for flag in ("--version", "--help"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, flag], capture_output=True, text=True, check=False
+        )
+        assert done.stderr.strip() == "[]", (flag, done.stderr)

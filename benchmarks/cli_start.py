@@ -1,0 +1,61 @@
+"""CLI start-up: `ssmd --help`, `--version` and `feed show kalshi` against `python -c pass`.
+
+    python benchmarks/cli_start.py [--runs 15]
+
+Every figure is a fresh process (interpreter start, imports, the command), the median of
+--runs, the commands interleaved so load on the machine hits them alike; all in this run,
+on the sample registry of this checkout. Targets (issue 11): help/version <= 3x the bare
+interpreter, feed show <= 5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+COMMANDS = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "ssmd --help": [sys.executable, "-m", "ssmd", "--help"],
+    "ssmd --version": [sys.executable, "-m", "ssmd", "--version"],
+    "ssmd feed show kalshi": [sys.executable, "-m", "ssmd", "feed", "show", "kalshi"],
+}
+TARGETS = {"ssmd --help": 3.0, "ssmd --version": 3.0, "ssmd feed show kalshi": 5.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": "off", "COLUMNS": "100"}
+    env.pop("SSMD_ROOT", None)
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for _ in range(args.runs):
+        for name, command in COMMANDS.items():
+            start = time.perf_counter()
+            done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - start)
+            if done.returncode != 0:
+                raise SystemExit(f"{name} failed: {done.stderr.decode()}")
+    baseline = statistics.median(times["python -c pass"])
+    print(f"{'command':<24} {'median':>8} {'vs python -c pass':>18}  target")
+    for name, values in times.items():
+        median = statistics.median(values)
+        target = TARGETS.get(name)
+        verdict = (
+            ""
+            if target is None
+            else f"<= {target:.0f}x " + ("met" if median / baseline <= target else "MISSED")
+        )
+        print(f"{name:<24} {median * 1000:>6.0f} ms {median / baseline:>17.1f}x  {verdict}")
+    load = os.getloadavg()[0]
+    print(f"runs: {args.runs}, python {sys.version.split()[0]}, load average {load:.1f}")
+
+
+if __name__ == "__main__":
+    main()
