@@ -1,11 +1,12 @@
 """CLI start-up: `ssmd --help`, `--version` and `feed show kalshi` against `python -c pass`.
 
-    python benchmarks/cli_start.py [--runs 15]
+    python benchmarks/cli_start.py [--runs 15] [--compare OTHER_CHECKOUT]
 
 Every figure is a fresh process (interpreter start, imports, the command), the median of
 --runs, the commands interleaved so load on the machine hits them alike; all in this run,
 on the sample registry of this checkout. Targets (issue 11): help/version <= 3x the bare
-interpreter, feed show <= 5x.
+interpreter, feed show <= 5x. `--compare` times the same ssmd commands from another
+checkout (e.g. main before a change) in the same run, interleaved.
 """
 
 from __future__ import annotations
@@ -31,28 +32,34 @@ TARGETS = {"ssmd --help": 3.0, "ssmd --version": 3.0, "ssmd feed show kalshi": 5
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--compare", type=Path, help="another checkout to time the same way")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": "off", "COLUMNS": "100"}
-    env.pop("SSMD_ROOT", None)
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    base = {**os.environ, "SSMD_CACHE_DIR": "off", "COLUMNS": "100"}
+    base.pop("SSMD_ROOT", None)
+    runs = [(name, command, REPO) for name, command in COMMANDS.items()]
+    if args.compare:
+        other = args.compare.resolve()
+        runs += [(f"{n} [{other.name}]", c, other) for n, c in COMMANDS.items() if "ssmd" in n]
+    times: dict[str, list[float]] = {name: [] for name, _c, _r in runs}
     for _ in range(args.runs):
-        for name, command in COMMANDS.items():
+        for name, command, checkout in runs:
+            env = {**base, "PYTHONPATH": str(checkout)}
             start = time.perf_counter()
             done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
             times[name].append(time.perf_counter() - start)
             if done.returncode != 0:
                 raise SystemExit(f"{name} failed: {done.stderr.decode()}")
     baseline = statistics.median(times["python -c pass"])
-    print(f"{'command':<24} {'median':>8} {'vs python -c pass':>18}  target")
+    print(f"{'command':<32} {'median':>8} {'vs python -c pass':>18}  target")
     for name, values in times.items():
         median = statistics.median(values)
-        target = TARGETS.get(name)
+        target = TARGETS.get(name.split(" [")[0]) if " [" not in name else None
         verdict = (
             ""
             if target is None
             else f"<= {target:.0f}x " + ("met" if median / baseline <= target else "MISSED")
         )
-        print(f"{name:<24} {median * 1000:>6.0f} ms {median / baseline:>17.1f}x  {verdict}")
+        print(f"{name:<32} {median * 1000:>6.0f} ms {median / baseline:>17.1f}x  {verdict}")
     load = os.getloadavg()[0]
     print(f"runs: {args.runs}, python {sys.version.split()[0]}, load average {load:.1f}")
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ssmd.cli.common import ExitCode, fail
+from ssmd.cli.common import ExitCode, fail, state
 from ssmd.resolve import today
 from ssmd.scaffold import scaffold
 
@@ -15,9 +15,14 @@ from ssmd.scaffold import scaffold
 def register(app: typer.Typer) -> None:
     @app.command("init")
     def init(
+        ctx: typer.Context,
         directory: Annotated[
-            Path, typer.Argument(help="Folder to create the registry in (default: here).")
-        ] = Path("."),
+            Path | None,
+            typer.Argument(
+                help="Folder to create the registry in (default: --root if given, else here).",
+                show_default=False,
+            ),
+        ] = None,
         pre_commit: Annotated[
             bool, typer.Option("--pre-commit", help="Also write .pre-commit-config.yaml.")
         ] = False,
@@ -38,6 +43,7 @@ def register(app: typer.Typer) -> None:
         Existing files are never overwritten (they are listed as kept).
         Example: ssmd init my-registry --all && cd my-registry && ssmd validate
         """
+        directory = directory or state(ctx).root_option or Path(".")
         if directory.exists() and not directory.is_dir():
             fail(f"{directory} is a file; pass a folder to create the registry in", ExitCode.USAGE)
         chosen = [

@@ -62,6 +62,7 @@ INVOCATIONS: list[list[str]] = [
     ["validate", "--format", "github"],
     ["diff"],
     ["commit", "-m", "planted"],
+    ["init", "--all"],  # into --root: every registry file exists (kept), the extras are written
     ["feed", "list"],
     ["feed", "list", "--json"],
     ["feed", "show", "kalshi"],
@@ -116,10 +117,9 @@ def leaf_commands() -> set[str]:
     found: set[str] = set()
 
     def walk(command: object, prefix: list[str]) -> None:
-        children = getattr(command, "commands", None)
-        if children:
-            for name, child in children.items():
-                walk(child, [*prefix, name])
+        if hasattr(command, "list_commands"):  # sub-commands load lazily (ssmd.cli.lazy)
+            for name in command.list_commands(None):
+                walk(command.get_command(None, name), [*prefix, name])
         else:
             found.add(" ".join(prefix))
 
