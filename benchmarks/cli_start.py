@@ -45,7 +45,8 @@ def main() -> None:
         for name, command, checkout in runs:
             env = {**base, "PYTHONPATH": str(checkout)}
             start = time.perf_counter()
-            done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
+            # cwd too: `python -m` puts the working directory first on sys.path
+            done = subprocess.run(command, cwd=checkout, env=env, capture_output=True, check=False)
             times[name].append(time.perf_counter() - start)
             if done.returncode != 0:
                 raise SystemExit(f"{name} failed: {done.stderr.decode()}")

@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO))
 
 from ssmd.check import Diagnostic  # noqa: E402
 from ssmd.document import Kind  # noqa: E402
+from ssmd.report import finding_line  # noqa: E402
 from ssmd.rules import RULES, Rule  # noqa: E402
 from tests.rules.casefiles import CASES, Case, load_case_file, materialize, run_case  # noqa: E402
 
@@ -113,7 +114,6 @@ def section(rule: Rule) -> list[str]:
         ]
     case, diagnostic = first_firing_case(rule.code)
     text = materialize(case.files)[diagnostic.file]
-    line, column = diagnostic.span.one_based()
     language = "capnp" if diagnostic.file.endswith(".capnp") else "yaml"
     lines = [
         f"## {rule.code}",
@@ -131,7 +131,7 @@ def section(rule: Rule) -> list[str]:
         "```",
         "",
         "```text",
-        f"{diagnostic.file}:{line}:{column}: {diagnostic.code} {diagnostic.message}",
+        finding_line(diagnostic),  # exactly as `ssmd validate` prints it
         "```",
     ]
     if diagnostic.fix is not None:
