@@ -110,7 +110,7 @@ def commit(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_pre_commit_hook_never_skips_and_fails_on_findings(
+def test_pre_commit_hook_never_skips_and_fails_on_findings(  # one test: one hook env per run
     hook_repo: Path, pre_commit_home: Path, tmp_path: Path
 ) -> None:
     clean = team_repo(tmp_path / "clean", hook_repo)
@@ -141,16 +141,35 @@ def test_pre_commit_hook_never_skips_and_fails_on_findings(
         in result.stdout
     )
 
+    # args: `--root` after the sub-command, as pre-commit appends them to the entry.
+    with_args = team_repo(tmp_path / "with-args", hook_repo, ["--root", "infra/registry"])
+    write_registry(with_args / "infra" / "registry", BROKEN)
+    write_registry(with_args / "apps" / "pricing")
+    result = commit(with_args, pre_commit_home)
+    assert result.returncode == 1, result.stdout
+    assert "exchanges/feeds/kalshi.yaml:3:1: error SSMD003" in result.stdout
+
+    # pre-commit pip-installed the package into a fresh venv: use it as a user would.
+    (bin_dir,) = {p.parent for p in pre_commit_home.glob("repo*/py_env-*/bin/ssmd")}
+    check_installed(bin_dir, tmp_path / "user")
+    listed = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "list"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        check=True,
+    )
+    assert "boto3" not in listed.stdout  # S3 support is the [s3] extra
+
 
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (["--root", "infra/registry"], 1),
         pytest.param(["infra/registry"], 1, marks=SLOW),
         pytest.param(["apps/pricing"], 0, marks=SLOW),
         pytest.param(["--strict", "apps/pricing"], 0, marks=SLOW),
     ],
-    ids=["root-after", "path", "clean-path", "strict"],
+    ids=["path", "clean-path", "strict"],
 )
 def test_pre_commit_hook_with_args(
     hook_repo: Path, pre_commit_home: Path, tmp_path: Path, args: list[str], code: int
@@ -161,22 +180,3 @@ def test_pre_commit_hook_with_args(
     result = commit(repo, pre_commit_home)
     assert result.returncode == code, result.stdout
     assert ("kalshi.yaml:3:1: error SSMD003" in result.stdout) == (code == 1)
-
-
-def test_the_hook_environment_is_a_working_install(
-    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
-) -> None:
-    """pre-commit pip-installed the package into a fresh venv: use it as a user would."""
-    repo = team_repo(tmp_path / "repo", hook_repo)
-    write_registry(repo)
-    assert commit(repo, pre_commit_home).returncode == 0
-    (bin_dir,) = {p.parent for p in pre_commit_home.glob("repo*/py_env-*/bin/ssmd")}
-    check_installed(bin_dir, tmp_path)
-    listed = subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "list"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        check=True,
-    )
-    assert "boto3" not in listed.stdout  # S3 support is the [s3] extra
