@@ -8,8 +8,10 @@ import typer
 
 from ssmd.check import check
 from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, state
+from ssmd.cli.plan import AllowRetroactive, base_commit
 from ssmd.report import RENDERERS, Format, Results
 from ssmd.rules import Severity
+from ssmd.rules.retroactive import refused_retroactive
 
 
 def verdict(results: Results, strict: bool) -> ExitCode:
@@ -29,12 +31,26 @@ def register(app: typer.Typer) -> None:
         strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
         as_of: AsOf = None,
         known_at: KnownAt = None,
+        base: Annotated[
+            str | None,
+            typer.Option(
+                "--base",
+                metavar="REF",
+                help="Compare with this commit too: changes that rewrite history (SSMD401) "
+                "fail unless --allow-retroactive.",
+            ),
+        ] = None,
+        allow_retroactive: AllowRetroactive = False,
     ) -> None:
         """Check every feed, schema and environment; exit 1 when anything is wrong.
 
         Example: ssmd validate --format sarif > ssmd.sarif
         """
         workspace = state(ctx).workspace(known_at)
-        results = check(workspace, as_of=as_of_date(as_of))
+        compared = None if base is None else base_commit(workspace.root, base)
+        results = check(workspace, as_of=as_of_date(as_of), base=compared)
         typer.echo(RENDERERS[output_format](workspace, results))
-        raise typer.Exit(int(verdict(results, strict)))
+        code = verdict(results, strict)
+        if any(refused_retroactive(d, allow_retroactive) for ds in results.values() for d in ds):
+            code = ExitCode.FINDINGS
+        raise typer.Exit(int(code))
