@@ -24,7 +24,7 @@ from ssmd.document import Kind
 from ssmd.effective import ALWAYS, change_points, timeline
 from ssmd.git import GitError, resolve_commit, run_git
 from ssmd.models import Environment
-from ssmd.resolve import today
+from ssmd.resolve import SchemaRef, today
 from ssmd.workspace import Workspace
 
 PLAN_FORMAT_VERSION = 1
@@ -270,6 +270,15 @@ def compare(
                     "timeline cannot be compared; `ssmd validate` shows why",
                 )
             )
+        elif broken := _unloadable(base, before) + _unloadable(head, after):
+            environments.append(
+                EnvironmentPlan(
+                    name,
+                    Action.CHANGED,
+                    note=f"{', '.join(sorted(set(broken)))} does not load on one side, so the "
+                    "timeline cannot be compared; `ssmd validate` shows why",
+                )
+            )
         else:
             intervals = environment_differences(base, before, head, after)
             if intervals:
@@ -287,6 +296,16 @@ def compare(
         entities=tuple(entity_changes(base, head)),
         notes=notes,
     )
+
+
+def _unloadable(workspace: Workspace, environment: Environment) -> list[str]:
+    """Paths of the environment's feed or schema files that exist but do not load."""
+    wanted = [
+        (Kind.FEED, environment.feed),
+        (Kind.SCHEMA, SchemaRef.parse(environment.schema_ref).name),
+    ]
+    found = [workspace.named(kind, name) for kind, name in wanted]
+    return [d.path for d in found if d is not None and d.model is None]
 
 
 def _added(head: Workspace, environment: Environment | None) -> tuple[Interval, ...]:
