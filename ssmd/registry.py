@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import Document, Kind
@@ -210,15 +210,18 @@ def _load_problems(workspace: Workspace, document: Document) -> list[Diagnostic]
 
 
 @dataclass(frozen=True, slots=True)
-class FeedEntry:
+class _Entry(Generic[M]):
     _workspace: Workspace
-    model: Feed
-    """The feed as loaded (a pydantic model; its fields follow SPEC section 2)."""
+    model: M
+    """The entity as loaded (a pydantic model; its fields follow the SPEC's file format)."""
 
     @property
     def name(self) -> str:
         return self.model.name
 
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry(_Entry[Feed]):
     def as_of(self, date: DateLike | None = None) -> EffectiveFeed:
         """The version in effect on `date` (default today, UTC); `NotInEffect` before the first."""
         day = as_date(date)
@@ -233,14 +236,7 @@ class FeedEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class SchemaEntry:
-    _workspace: Workspace
-    model: Schema
-
-    @property
-    def name(self) -> str:
-        return self.model.name
-
+class SchemaEntry(_Entry[Schema]):
     def as_of(self, date: DateLike | None = None, version: str | None = None) -> EffectiveSchema:
         """The version in effect on `date` (drafts never), or the named `version`, with its
         `.capnp` text."""
@@ -261,14 +257,7 @@ class SchemaEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class EnvironmentEntry:
-    _workspace: Workspace
-    model: Environment
-
-    @property
-    def name(self) -> str:
-        return self.model.name
-
+class EnvironmentEntry(_Entry[Environment]):
     def resolve(
         self, date: DateLike | None = None, *, require: bool = True
     ) -> EffectiveConfiguration:

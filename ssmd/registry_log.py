@@ -11,6 +11,7 @@ the commits that changed only its feed or its schema (and the schema's
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from ssmd.git import GitError, read_blobs, run_git
 from ssmd.models import Environment, Schema
 from ssmd.plan import is_shallow
 from ssmd.resolve import SchemaRef
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import escapes_schemas_dir, schema_file_path
 
 LOG_FORMAT_VERSION = 1
 _EMPTY = "0" * 40
@@ -133,7 +134,14 @@ def _followed(commits: list[_Commit], start: set[str]) -> set[str]:
     return paths
 
 
-def _models(blobs: dict[str, bytes], commits: list[_Commit], paths: set[str]) -> Iterable[Any]:
+def _models(blobs: Blobs, commits: list[_Commit], paths: set[str]) -> Iterable[Any]:
+    blobs.fetch(
+        b
+        for c in commits
+        for f in c.files
+        if f.path in paths or f.old_path in paths
+        for b in (f.old_blob, f.new_blob)
+    )
     for commit in commits:
         for change in commit.files:
             if change.path in paths or change.old_path in paths:
@@ -155,16 +163,19 @@ def registry_log(
 ) -> RegistryLog:
     """The log of the whole registry, or of one feed, schema or environment."""
     commits = history(root, since)
-    needed = {b for c in commits for f in c.files for b in (f.old_blob, f.new_blob) if b}
-    try:
-        blobs = read_blobs(root, sorted(needed))
-    except GitError:
-        blobs = {}
+    blobs = Blobs(root)
     wanted: set[str] | None = None
     target = "registry"
     if kind is not None and name is not None:
         target = f"{kind.value} {name}"
-        wanted = _paths_of(Workspace.load(root), commits, blobs, kind, name)
+        wanted = _paths_of(root, commits, blobs, kind, name)
+    blobs.fetch(
+        b
+        for c in commits
+        for f in c.files
+        if wanted is None or f.path in wanted or f.old_path in wanted
+        for b in (f.old_blob, f.new_blob)
+    )
     entries = []
     for commit in commits:
         lines: list[str] = []
@@ -193,30 +204,52 @@ def registry_log(
     return RegistryLog(target, tuple(entries), tuple(notes))
 
 
-def _paths_of(
-    workspace: Workspace, commits: list[_Commit], blobs: dict[str, bytes], kind: Kind, name: str
-) -> set[str]:
-    """Every path (old names included) whose change changes what `kind name` is or does."""
-    current = workspace.named(kind, name)
-    own = _followed(commits, {current.path if current else registry_path(kind, name)})
+class Blobs(dict[str, bytes]):
+    """Blob id -> bytes, read from git in batches on demand (only what the log needs)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def fetch(self, ids: Iterable[str | None]) -> None:
+        todo = sorted({i for i in ids if i and i not in self})
+        if todo:
+            # a missing object (shallow clone) is then said as "does not load"
+            with contextlib.suppress(GitError):
+                self.update(read_blobs(self.root, todo))
+
+
+def _paths_of(root: Path, commits: list[_Commit], blobs: Blobs, kind: Kind, name: str) -> set[str]:
+    """Every path (old names included) whose change changes what `kind name` is or does.
+
+    The entity's file is its canonical path (SSMD006 keeps `name` equal to the file stem)."""
+    path = registry_path(kind, name)
+    own = _followed(commits, {path})
+    current = _current_model(root, path)
     if kind is Kind.FEED:
         return own
     if kind is Kind.SCHEMA:
-        extra = [current.model] if current is not None and current.model is not None else []
-        return own | _schema_files(blobs, commits, own, extra)
+        return own | _schema_files(blobs, commits, own, [current])
     environments = [m for m in _models(blobs, commits, own) if isinstance(m, Environment)]
-    if current is not None and isinstance(current.model, Environment):
-        environments.append(current.model)
+    if isinstance(current, Environment):
+        environments.append(current)
     paths = set(own)
     for feed in {e.feed for e in environments}:
-        paths |= _paths_of(workspace, commits, blobs, Kind.FEED, feed)
+        paths |= _paths_of(root, commits, blobs, Kind.FEED, feed)
     for schema in {SchemaRef.parse(e.schema_ref).name for e in environments}:
-        paths |= _paths_of(workspace, commits, blobs, Kind.SCHEMA, schema)
+        paths |= _paths_of(root, commits, blobs, Kind.SCHEMA, schema)
     return paths
 
 
+def _current_model(root: Path, path: str) -> Any:
+    file = root / path
+    if not file.is_file():
+        return None
+    return load_document(path, file.read_bytes().decode("utf-8", "replace")).model
+
+
 def _schema_files(
-    blobs: dict[str, bytes], commits: list[_Commit], own: set[str], extra: list[Any]
+    blobs: Blobs, commits: list[_Commit], own: set[str], extra: list[Any]
 ) -> set[str]:
     files: set[str] = set()
     for model in [*_models(blobs, commits, own), *extra]:
