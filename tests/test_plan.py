@@ -277,3 +277,41 @@ def test_env_log_includes_commits_that_only_touched_its_feed_or_schema(repo: Git
     assert [e.subject for e in since.entries] == ["kalshi v3", "polymarket: display name"]
     text_log = run_ssmd("log", "feed", "kalshi", root=repo.root).stdout
     assert "Test: kalshi v3" in text_log and "polymarket" not in text_log
+
+
+def test_which_version_changes_rewrite_history() -> None:
+    from ssmd.document import load_document
+    from ssmd.models import Schema
+    from ssmd.rules.retroactive import removed_in_effect, rewrites
+
+    def schema(versions: str) -> Schema:
+        text = f"name: trade\nformat: capnp\nschema_file: trade.capnp\nversions:\n{versions}"
+        model = load_document("exchanges/schemas/trade.yaml", text).model
+        assert isinstance(model, Schema)
+        return model
+
+    def version(v: str, date: str, status: str, extra: str = "") -> str:
+        return (
+            f"  - version: {v}\n    effective_from: {date}\n    status: {status}\n"
+            f"    hash: sha256:{'1' * 64}\n{extra}"
+        )
+
+    on = dt.date(2026, 1, 1)
+    v1 = version("v1", "2025-01-01", "active")
+    before = schema(v1)
+    # a past draft is added: it never resolves, nothing replays differently
+    assert list(rewrites(before, schema(v1 + version("v2", "2025-06-01", "draft")), on)) == []
+    # a past version added active, a future one, a documentation-only edit
+    active = schema(v1 + version("v2", "2025-06-01", "active"))
+    assert [m for _, m in rewrites(before, active, on)] == [
+        "v2 added effective 2025-06-01, before today (2026-01-01)"
+    ]
+    assert list(rewrites(before, schema(v1 + version("v2", "2026-06-01", "active")), on)) == []
+    documented = schema(version("v1", "2025-01-01", "active", "    breaking_changes: none\n"))
+    assert list(rewrites(before, documented, on)) == []
+    # deprecating keeps it resolvable; promoting a past draft changes what resolves
+    assert list(rewrites(before, schema(version("v1", "2025-01-01", "deprecated")), on)) == []
+    draft = schema(v1 + version("v2", "2025-06-01", "draft"))
+    assert [i for i, _ in rewrites(draft, active, on)] == [1]
+    assert removed_in_effect(active, before, on) == ["v2"]
+    assert removed_in_effect(draft, before, on) == []

@@ -91,6 +91,8 @@ def rewrites(before: Feed | Schema, after: Feed | Schema, on: dt.date) -> Iterat
     for index, version in enumerate(versions):
         was = old.get(version.version)
         start = version.effective_from
+        if _draft(version) and (was is None or _draft(was)):
+            continue  # a draft never resolves: no replay uses it
         if was is None:
             if start < on:
                 yield index, f"{version.version} added effective {start}, before today ({on})"
@@ -110,4 +112,12 @@ def rewrites(before: Feed | Schema, after: Feed | Schema, on: dt.date) -> Iterat
 
 def removed_in_effect(before: Feed | Schema, after: Feed | Schema, on: dt.date) -> list[str]:
     kept = {v.version for v in after.versions}
-    return [v.version for v in before.versions if v.version not in kept and v.effective_from < on]
+    return [
+        v.version
+        for v in before.versions
+        if v.version not in kept and v.effective_from < on and not _draft(v)
+    ]
+
+
+def _draft(version: FeedVersion | SchemaVersion) -> bool:
+    return isinstance(version, SchemaVersion) and version.status is SchemaStatus.DRAFT
