@@ -11,7 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from ssmd.git import GitError, commit_summary
-from ssmd.history import commit_known_at
+from ssmd.registry import open_workspace
 from ssmd.resolve import parse_date, today
 from ssmd.workspace import RootNotFound, Workspace, find_root
 
@@ -41,9 +41,8 @@ class State:
             return Workspace.load(self.root())
         root = self.root()
         try:
-            commit = commit_known_at(root, known_at)
-            workspace = Workspace.load_at(root, commit)
-            short, date = commit_summary(root, commit)
+            workspace = open_workspace(root, known_at)
+            short, date = commit_summary(root, workspace.commit or "HEAD")
         except GitError as error:
             fail(str(error), ExitCode.USAGE)
         typer.echo(f"known at {known_at}: the registry as committed in {short} ({date})", err=True)
