@@ -63,15 +63,22 @@ def commit_registry(
     results = check(Workspace.load(root), base=head_commit(root))
     found = [d for path in sorted(results) for d in results[path]]
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    blocking = [
-        d for d in found if d.severity in failing or refused_retroactive(d, allow_retroactive)
-    ]
+    blocking = [d for d in found if d.severity in failing]
+    rewriting = [d for d in found if refused_retroactive(d, allow_retroactive)]
+    if rewriting and not blocking:
+        raise CommitRefused(
+            f"refused: the change rewrites history ({len(rewriting)} SSMD401 finding"
+            f"{'' if len(rewriting) == 1 else 's'}: past dates would replay differently, "
+            "`ssmd plan` shows which); date the change in the future, or pass "
+            "--allow-retroactive if it is meant; nothing was staged",
+            rewriting,
+        )
     if blocking:
         what = "problem" if strict else "error"
         raise CommitRefused(
             f"refused: the registry has {len(blocking)} {what}{'' if len(blocking) == 1 else 's'}; "
             "fix them (`ssmd validate` shows them) and commit again; nothing was staged",
-            blocking,
+            blocking + [d for d in rewriting if d not in blocking],
         )
     try:
         status = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", REGISTRY_DIR)

@@ -12,6 +12,7 @@ anything the environment does can change.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -123,8 +124,9 @@ class EffectiveConfiguration:
     def aspects(self) -> dict[str, str]:
         """What `ssmd plan` compares, flattened to `aspect -> shown value` (no date, no text)."""
         shown: dict[str, str] = {"feed": self.feed_name, "schema": self.schema_ref}
-        _add(shown, "feed", self.feed, skip={"name", "effective_from"})
-        _add(shown, "schema", self.schema, skip={"name", "effective_from", "text", "pinned"})
+        shown.update(_shown("feed", self.feed, frozenset({"name", "effective_from"})))
+        schema_skip = frozenset({"name", "effective_from", "text", "pinned"})
+        shown.update(_shown("schema", self.schema, schema_skip))
         if self.feed is None:
             shown["feed.version"] = "(none in effect)"
         if self.schema is None:
@@ -132,23 +134,25 @@ class EffectiveConfiguration:
         shown["keys"] = ", ".join(
             f"{k.variable}{'' if k.required else ' (optional)'}" for k in self.keys
         )
-        _add(shown, "transport", self.transport, skip=set())
-        _add(shown, "storage", self.storage, skip=set())
+        shown.update(_shown("transport", self.transport, frozenset()))
+        shown.update(_shown("storage", self.storage, frozenset()))
         return shown
 
 
-def _add(shown: dict[str, str], stem: str, value: Any, skip: set[str]) -> None:
+@functools.lru_cache(maxsize=65536)
+def _shown(stem: str, value: Any, skip: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """One part's aspects; cached by value, since `ssmd plan` asks for the same version in
+    every period of every environment that runs it."""
     if value is None:
-        shown[stem + ".type" if stem in ("transport", "storage") else stem + ".version"] = "(none)"
-        return
+        key = stem + ".type" if stem in ("transport", "storage") else stem + ".version"
+        return ((key, "(none)"),)
+    shown = []
     for field in fields(value):
-        if field.name in skip:
-            continue
         item = getattr(value, field.name)
-        if item is not None:
-            shown[f"{stem}.{field.name}"] = (
-                str(item).lower() if isinstance(item, bool) else str(item)
-            )
+        if field.name not in skip and item is not None:
+            text = str(item).lower() if isinstance(item, bool) else str(item)
+            shown.append((f"{stem}.{field.name}", text))
+    return tuple(shown)
 
 
 @dataclass(frozen=True, slots=True)

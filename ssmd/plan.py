@@ -249,13 +249,11 @@ def compare(
     day = on or today()
     environments: list[EnvironmentPlan] = []
     unchanged = 0
-    names = sorted(set(base.names(Kind.ENVIRONMENT)) | set(head.names(Kind.ENVIRONMENT)))
-    for name in names:
+    base_names = set(base.names(Kind.ENVIRONMENT))
+    head_names = set(head.names(Kind.ENVIRONMENT))
+    for name in sorted(base_names | head_names):
         before, after = base.environment(name), head.environment(name)
-        in_base, in_head = (
-            name in base.names(Kind.ENVIRONMENT),
-            name in head.names(Kind.ENVIRONMENT),
-        )
+        in_base, in_head = name in base_names, name in head_names
         if not in_base:
             environments.append(EnvironmentPlan(name, Action.ADDED, _added(head, after)))
         elif not in_head:
@@ -270,6 +268,8 @@ def compare(
                     "timeline cannot be compared; `ssmd validate` shows why",
                 )
             )
+        elif _inputs(base, before) == _inputs(head, after):
+            unchanged += 1  # same files in, same timeline out: nothing to compute
         elif broken := _unloadable(base, before) + _unloadable(head, after):
             environments.append(
                 EnvironmentPlan(
@@ -296,6 +296,18 @@ def compare(
         entities=tuple(entity_changes(base, head)),
         notes=notes,
     )
+
+
+def _inputs(workspace: Workspace, environment: Environment) -> tuple[str | None, ...]:
+    """The texts an environment's timeline is computed from: its own file, its feed's and its
+    schema's (the schema YAML carries each version's `.capnp` hash)."""
+    ref = SchemaRef.parse(environment.schema_ref)
+    named = [
+        workspace.named(Kind.ENVIRONMENT, environment.name),
+        workspace.named(Kind.FEED, environment.feed),
+        workspace.named(Kind.SCHEMA, ref.name),
+    ]
+    return tuple(d.text if d is not None else None for d in named)
 
 
 def _unloadable(workspace: Workspace, environment: Environment) -> list[str]:
