@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ssmd.changes import describe
-from ssmd.document import Kind
+from ssmd.document import Document, Kind
 from ssmd.effective import ALWAYS, change_points, timeline
 from ssmd.git import GitError, resolve_commit, run_git
 from ssmd.models import Environment
@@ -208,9 +208,11 @@ def resolve_side(root: Path, revision: str) -> str:
         raise PlanError(str(error)) from None
 
 
-def load_side(root: Path, commit: str) -> Workspace:
+def load_side(
+    root: Path, commit: str, parsed: dict[tuple[str, str], Document] | None = None
+) -> Workspace:
     try:
-        return Workspace.load_at(root, commit)
+        return Workspace.load_at(root, commit, parsed=parsed)
     except GitError as error:
         raise PlanError(str(error)) from None
 
@@ -405,13 +407,14 @@ def plan(
         base_commit, base_label = default_base(root)
     else:
         base_commit, base_label = resolve_side(root, base), base
+    parsed: dict[tuple[str, str], Document] = {}  # a file the same on both sides: parsed once
     if head == WORKTREE:
         head_commit, head_label = WORKTREE, "work tree"
         head_workspace = Workspace.load(root)
     else:
         head_commit, head_label = resolve_side(root, head), head
-        head_workspace = load_side(root, head_commit)
-    base_workspace = load_side(root, base_commit)
+        head_workspace = load_side(root, head_commit, parsed)
+    base_workspace = load_side(root, base_commit, parsed)
     note = ancestry_note(root, base_commit, head_commit)
     return compare(
         base_workspace,
