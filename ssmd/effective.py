@@ -205,10 +205,42 @@ def schema_version_on(schema: Schema, ref: SchemaRef, as_of: dt.date) -> SchemaV
     return resolve_as_of(schema.versions, as_of, resolvable_schema_version())
 
 
+Fixed = tuple[tuple[KeyVariable, ...], EffectiveTransport | None, EffectiveStorage | None]
+"""The parts of a configuration that do not depend on the date."""
+
+
+def fixed_parts(environment: Environment) -> Fixed:
+    keys = tuple(
+        KeyVariable(name, field, variable_name(name, field), key.required)
+        for name, key in environment.keys.items()
+        for field in key.fields
+    )
+    transport = (
+        EffectiveTransport(environment.transport.type.value, environment.transport.url)
+        if environment.transport
+        else None
+    )
+    storage = (
+        EffectiveStorage(
+            **{
+                f.name: (v.value if f.name == "type" else v)
+                for f in fields(EffectiveStorage)
+                for v in [getattr(environment.storage, f.name)]
+            }
+        )
+        if environment.storage
+        else None
+    )
+    return keys, transport, storage
+
+
 def configuration(
-    workspace: Workspace, environment: Environment, as_of: dt.date
+    workspace: Workspace, environment: Environment, as_of: dt.date, fixed: Fixed | None = None
 ) -> EffectiveConfiguration:
-    """What `environment` does on `as_of` (no schema text: see `with_schema_text`)."""
+    """What `environment` does on `as_of` (no schema text: see `with_schema_text`).
+
+    `fixed` is `fixed_parts(environment)` when the caller asks for many dates."""
+    keys, transport, storage = fixed or fixed_parts(environment)
     feed = workspace.feed(environment.feed)
     feed_version = resolve_as_of(feed.versions, as_of) if feed else None
     ref = SchemaRef.parse(environment.schema_ref)
@@ -225,27 +257,9 @@ def configuration(
             if schema and schema_version
             else None
         ),
-        keys=tuple(
-            KeyVariable(name, field, variable_name(name, field), key.required)
-            for name, key in environment.keys.items()
-            for field in key.fields
-        ),
-        transport=(
-            EffectiveTransport(environment.transport.type.value, environment.transport.url)
-            if environment.transport
-            else None
-        ),
-        storage=(
-            EffectiveStorage(
-                **{
-                    f.name: (v.value if f.name == "type" else v)
-                    for f in fields(EffectiveStorage)
-                    for v in [getattr(environment.storage, f.name)]
-                }
-            )
-            if environment.storage
-            else None
-        ),
+        keys=keys,
+        transport=transport,
+        storage=storage,
     )
 
 
@@ -270,10 +284,12 @@ def timeline(
     change points); adjacent periods with the same configuration are kept apart only when
     `points` asks for them."""
     dates = sorted(set(points)) if points is not None else change_points(workspace, environment)
+    fixed = fixed_parts(environment)
     periods = []
     for index, start in enumerate(dates):
         until = dates[index + 1] - dt.timedelta(days=1) if index + 1 < len(dates) else None
-        periods.append(Period(start, until, configuration(workspace, environment, start)))
+        effective = configuration(workspace, environment, start, fixed)
+        periods.append(Period(start, until, effective))
     return periods
 
 
