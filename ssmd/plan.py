@@ -96,9 +96,11 @@ class Plan:
 
     @property
     def retroactive(self) -> list[tuple[EnvironmentPlan, Interval]]:
+        # an added (or removed) environment has no past that could replay differently
         return [
             (env, interval)
             for env in self.environments
+            if env.change is Action.CHANGED
             for interval in env.intervals
             if interval.retroactive(self.today)
         ]

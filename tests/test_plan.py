@@ -216,6 +216,7 @@ def test_added_and_removed_environments_are_listed(repo: GitRepo) -> None:
         ("polymarket-dev", "removed"),
     ]
     assert result.unchanged == 2
+    assert result.retroactive == []  # a new environment has no past to replay differently
 
 
 def test_a_base_that_is_not_an_ancestor_is_compared_with_a_note(repo: GitRepo) -> None:

@@ -49,13 +49,18 @@ def period_text(interval: Interval) -> str:
 
 
 def retroactive_lines(plan: Plan) -> list[str]:
-    lines = []
+    """One line per environment: from its first rewritten day to its last, what changes."""
+    grouped: dict[str, list[Interval]] = {}
     for env, interval in plan.retroactive:
-        start = "the beginning" if interval.start == ALWAYS else str(interval.start)
-        aspects = ", ".join(d.aspect for d in interval.differences)
+        grouped.setdefault(env.name, []).append(interval)
+    lines = []
+    for name, intervals in grouped.items():
+        first = intervals[0].start
+        start = "the beginning" if first == ALWAYS else str(first)
+        last = intervals[-1].past_until(plan.today)
+        aspects = list(dict.fromkeys(d.aspect for i in intervals for d in i.differences))
         lines.append(
-            f"{env.name}: replays of {start} to {interval.past_until(plan.today)} now run "
-            f"differently ({aspects})"
+            f"{name}: replays of {start} to {last} now run differently ({', '.join(aspects)})"
         )
     return lines
 
