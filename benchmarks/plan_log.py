@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.generate import generate  # noqa: E402
+from benchmarks.validate_cold import median_of, timed  # noqa: E402
 
 VERSION = """  - version: v{number}
     effective_from: {date}
@@ -77,16 +77,6 @@ def build(root: Path, commits: int, feeds: int, schemas: int, environments: int)
         ["git", "-C", str(root), "fast-import", "--quiet"], input=bytes(stream), check=True
     )
     subprocess.run(["git", "-C", str(root), "checkout", "-q", "-f", "main"], check=True)
-
-
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
-    return time.perf_counter() - start
-
-
-def median_of(runs: int, command: list[str], cwd: Path, env: dict[str, str]) -> float:
-    return statistics.median(timed(command, cwd, env) for _ in range(runs))
 
 
 def main() -> None:
