@@ -276,6 +276,16 @@ def test_env_log_includes_commits_that_only_touched_its_feed_or_schema(repo: Git
     ]
     since = registry_log(repo.root, since=dt.date(2025, 6, 2))
     assert [e.subject for e in since.entries] == ["kalshi v3", "polymarket: display name"]
+    v2 = "exchanges/schemas/trade.v2.capnp"
+    repo.commit(
+        "trade v2: a comment", {v2: text(repo.root, v2) + "# reviewed\n"}, date="2025-06-04"
+    )
+    trade = registry_log(repo.root, Kind.SCHEMA, "trade")
+    assert trade.entries[0].changes == ("schema file trade.v2.capnp: changed",)
+    prod_again = registry_log(repo.root, Kind.ENVIRONMENT, "kalshi-prod")
+    assert prod_again.entries[0].subject == "trade v2: a comment"  # only its schema's file
+    dev = registry_log(repo.root, Kind.ENVIRONMENT, "polymarket-dev")
+    assert "trade v2: a comment" not in [e.subject for e in dev.entries]
     text_log = run_ssmd("log", "feed", "kalshi", root=repo.root).stdout
     assert "Test: kalshi v3" in text_log and "polymarket" not in text_log
 
