@@ -109,7 +109,7 @@ def section(rule: Rule) -> list[str]:
             rule.documentation,
             "",
             "Example: this rule compares with committed git history, so its cases are real "
-            "repositories built by `tests/test_history.py`.",
+            "repositories built by `tests/test_history.py` and `tests/test_plan.py`.",
             "",
         ]
     case, diagnostic = first_firing_case(rule.code)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ssmd.document import Document, Kind
+from ssmd.history import RepositoryHistory
 from ssmd.resolve import today
 from ssmd.rules import RULES, Context, Edit, Finding, Severity
 from ssmd.span import Span
@@ -51,16 +52,19 @@ def check(
     workspace: Workspace,
     paths: Iterable[str] | None = None,
     as_of: dt.date | None = None,
+    base: str | None = None,
 ) -> dict[str, list[Diagnostic]]:
     """Diagnostics for `paths` (default: every document), each list sorted by position.
 
     Every requested path gets an entry, empty when clean, so a caller can clear
-    what it showed before.
+    what it showed before. `base` is a commit to compare with for the rules that
+    judge a change (SSMD401); without it they report nothing.
     """
     wanted = sorted(workspace.documents if paths is None else paths)
     documents = [workspace.documents[p] for p in wanted if p in workspace.documents]
     _compile_upfront(workspace, documents)
-    context = Context(workspace, as_of or today())
+    compared = RepositoryHistory(workspace.root, head=base) if base else None
+    context = Context(workspace, as_of or today(), compared)
     results: dict[str, list[Diagnostic]] = {path: [] for path in wanted}
     by_kind = {kind: [r for r in RULES.values() if kind in r.kinds] for kind in Kind}
     for document in documents:

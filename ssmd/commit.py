@@ -13,8 +13,17 @@ from pathlib import Path
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import REGISTRY_DIR
-from ssmd.git import GitError, git_executable, index_tree, is_repository, restore_index, run_git
+from ssmd.git import (
+    GitError,
+    git_executable,
+    head_commit,
+    index_tree,
+    is_repository,
+    restore_index,
+    run_git,
+)
 from ssmd.rules import Severity
+from ssmd.rules.retroactive import refused_retroactive
 from ssmd.workspace import Workspace
 
 
@@ -32,8 +41,14 @@ class Committed:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def commit_registry(root: Path, message: str, strict: bool = False) -> Committed:
-    """Validate the whole registry, then commit exchanges/ with `message`."""
+def commit_registry(
+    root: Path, message: str, strict: bool = False, allow_retroactive: bool = False
+) -> Committed:
+    """Validate the whole registry, then commit exchanges/ with `message`.
+
+    A change that rewrites history relative to HEAD (SSMD401) is refused unless
+    `allow_retroactive`.
+    """
     if not message.strip():
         raise CommitRefused("the commit message is empty; pass -m 'what changed and why'")
     try:
@@ -45,16 +60,25 @@ def commit_registry(root: Path, message: str, strict: bool = False) -> Committed
             f"{root} is not inside a git repository; run `git init` there (or clone the "
             "registry) first"
         )
-    results = check(Workspace.load(root))
+    results = check(Workspace.load(root), base=head_commit(root))
     found = [d for path in sorted(results) for d in results[path]]
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     blocking = [d for d in found if d.severity in failing]
+    rewriting = [d for d in found if refused_retroactive(d, allow_retroactive)]
+    if rewriting and not blocking:
+        raise CommitRefused(
+            f"refused: the change rewrites history ({len(rewriting)} SSMD401 finding"
+            f"{'' if len(rewriting) == 1 else 's'}: past dates would replay differently, "
+            "`ssmd plan` shows which); date the change in the future, or pass "
+            "--allow-retroactive if it is meant; nothing was staged",
+            rewriting,
+        )
     if blocking:
         what = "problem" if strict else "error"
         raise CommitRefused(
             f"refused: the registry has {len(blocking)} {what}{'' if len(blocking) == 1 else 's'}; "
             "fix them (`ssmd validate` shows them) and commit again; nothing was staged",
-            blocking,
+            blocking + [d for d in rewriting if d not in blocking],
         )
     try:
         status = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", REGISTRY_DIR)

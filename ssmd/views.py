@@ -12,6 +12,7 @@ import os
 
 from pydantic import BaseModel
 
+from ssmd.effective import variable_name
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
 from ssmd.resolve import SchemaRef, in_date_order, resolvable_schema_version, resolve_as_of
 from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
@@ -171,7 +172,7 @@ def key_variables(environment: Environment) -> list[KeyVariable]:
     variables = []
     for key_name, key in environment.keys.items():
         for field in key.fields:
-            variable = f"{key_name}_{field}".upper().replace("-", "_")
+            variable = variable_name(key_name, field)
             variables.append(
                 KeyVariable(
                     key=key_name,

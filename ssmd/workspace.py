@@ -172,11 +172,19 @@ class Workspace:
         return workspace
 
     @classmethod
-    def load_at(cls, root: Path, commit: str, compiler: CapnpCompiler | None = None) -> Workspace:
+    def load_at(
+        cls,
+        root: Path,
+        commit: str,
+        compiler: CapnpCompiler | None = None,
+        parsed: dict[tuple[str, str], Document] | None = None,
+    ) -> Workspace:
         """The registry as committed at `commit` (for `--known-at`): no work-tree file is read.
 
         One `git ls-tree` lists the files, one `git cat-file --batch` reads them;
-        the workspace's history is pinned to that commit too.
+        the workspace's history is pinned to that commit too. `parsed` ((path, blob id)
+        -> document), shared between loads of several commits, parses a file that is the
+        same in both once (`ssmd plan` loads two commits that differ in a few files).
         """
         workspace = cls(root, compiler)
         workspace.commit = commit
@@ -190,7 +198,13 @@ class Workspace:
             if kind_of(path) is Kind.CAPNP:
                 workspace._set_capnp(path, content)
             else:
-                workspace._set_document(load_document(path, content.decode("utf-8", "replace")))
+                key = (path, wanted[path])
+                document = parsed.get(key) if parsed is not None else None
+                if document is None:
+                    document = load_document(path, content.decode("utf-8", "replace"))
+                    if parsed is not None:
+                        parsed[key] = document
+                workspace._set_document(document)
         return workspace
 
     def read_file(self, path: str) -> set[str]:

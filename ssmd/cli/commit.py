@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ssmd.cli.common import ExitCode, state
+from ssmd.cli.plan import AllowRetroactive
 from ssmd.cli.writing import diagnostic_line
 from ssmd.commit import CommitRefused, commit_registry
 
@@ -17,6 +18,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         message: Annotated[str, typer.Option("--message", "-m", help="The commit message.")],
         strict: Annotated[bool, typer.Option("--strict", help="Refuse on warnings too.")] = False,
+        allow_retroactive: AllowRetroactive = False,
     ) -> None:
         """Validate the whole registry; refuse on errors, else stage exchanges/ and commit it.
 
@@ -25,7 +27,7 @@ def register(app: typer.Typer) -> None:
         Example: ssmd commit -m "kalshi: v3 endpoint from 2026-07-01"
         """
         try:
-            done = commit_registry(state(ctx).root(), message, strict)
+            done = commit_registry(state(ctx).root(), message, strict, allow_retroactive)
         except CommitRefused as refusal:
             typer.echo(f"error: {refusal.message}", err=True)
             for diagnostic in refusal.diagnostics:

@@ -93,16 +93,15 @@ class State:
     def workspace(self, known_at: str | None = None, root: Path | None = None) -> Workspace:
         """The registry in the work tree, or as committed at `--known-at` (date or commit)."""
         from ssmd.git import GitError, commit_summary
-        from ssmd.history import commit_known_at
+        from ssmd.registry import open_workspace
         from ssmd.workspace import Workspace
 
         root = root or self.root()
         if known_at is None:
             return Workspace.load(root)
         try:
-            commit = commit_known_at(root, known_at)
-            workspace = Workspace.load_at(root, commit)
-            short, date = commit_summary(root, commit)
+            workspace = open_workspace(root, known_at)
+            short, date = commit_summary(root, workspace.commit or "HEAD")
         except GitError as error:
             fail(str(error), ExitCode.USAGE)
         typer.echo(f"known at {known_at}: the registry as committed in {short} ({date})", err=True)

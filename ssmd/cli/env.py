@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -12,12 +13,24 @@ from ssmd.cli.render import render_environment, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
 from ssmd.edit.environments import Placement, create_environment, update_environment
+from ssmd.effective import configuration, env_file_line, environment_variables
+from ssmd.models import Environment
 from ssmd.resolve import today
 from ssmd.views import environment_view
+from ssmd.workspace import Workspace
 
 app = typer.Typer(
     help="Environments: a feed, a schema, keys, transport, storage.", no_args_is_help=True
 )
+
+
+def named_environment(workspace: Workspace, name: str) -> Environment:
+    """The environment called `name`, or exit with the names there are."""
+    environment = workspace.environment(name)
+    if environment is None:
+        names = ", ".join(workspace.names(Kind.ENVIRONMENT))
+        fail(f"no environment named '{name}' (environments: {names})")
+    return environment
 
 
 @app.command("show")
@@ -34,15 +47,44 @@ def show(
     Example: ssmd env show kalshi-prod --as-of 2025-12-01 --known-at 2025-11-15
     """
     workspace = state(ctx).workspace(known_at)
-    environment = workspace.environment(name)
-    if environment is None:
-        names = ", ".join(workspace.names(Kind.ENVIRONMENT))
-        fail(f"no environment named '{name}' (environments: {names})")
+    environment = named_environment(workspace, name)
     view = environment_view(workspace, environment, as_of_date(as_of))
     if as_json:
         echo_json(view.model_dump_json(indent=2, by_alias=True))
     else:
         typer.echo(render_environment(view))
+
+
+class ResolveFormat(StrEnum):
+    JSON = "json"
+    ENV = "env"
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    name: str,
+    as_of: AsOf = None,
+    output_format: Annotated[
+        ResolveFormat,
+        typer.Option("--format", "-f", help="json, or env: KEY=value lines (EnvironmentFile=)."),
+    ] = ResolveFormat.JSON,
+    known_at: KnownAt = None,
+) -> None:
+    """Print the effective configuration of an environment on a date, for non-Python tools.
+
+    `--format env` prints SSMD_* lines a shell (`set -a; . FILE`) or systemd's
+    EnvironmentFile= loads; key variable names only, never secret values.
+    Example: ssmd env resolve kalshi-prod --as-of 2025-12-01 --format env > kalshi.env
+    """
+    workspace = state(ctx).workspace(known_at)
+    environment = named_environment(workspace, name)
+    effective = configuration(workspace, environment, as_of_date(as_of))
+    if output_format is ResolveFormat.JSON:
+        echo_json(json.dumps(effective.to_json(), indent=2))
+        return
+    for key, value in environment_variables(effective, workspace.root):
+        typer.echo(env_file_line(key, value))
 
 
 @app.command("list")

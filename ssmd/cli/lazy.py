@@ -40,6 +40,16 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "register",
         "Create exchanges/ with one example feed, schema and environment that validate clean.",
     ),
+    "plan": (
+        "ssmd.cli.plan",
+        "register",
+        "Show what every environment will do differently, and from which date.",
+    ),
+    "log": (
+        "ssmd.cli.plan",
+        "register",
+        "The registry's history, one commit at a time, with what changed in words.",
+    ),
     "feed": ("ssmd.cli.feed", "app", "Feeds: where market data comes from."),
     "schema": ("ssmd.cli.schema", "app", "Cap'n Proto schemas and their versions."),
     "env": ("ssmd.cli.env", "app", "Environments: a feed, a schema, keys, transport, storage."),

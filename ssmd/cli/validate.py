@@ -9,9 +9,11 @@ import typer
 
 from ssmd.check import check
 from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, state
+from ssmd.cli.plan import AllowRetroactive, base_commit
 from ssmd.git import is_repository, top_level
 from ssmd.report import RENDERERS, USES_REPOSITORY_TOP, Checked, Format, prefix_between
 from ssmd.rules import Severity
+from ssmd.rules.retroactive import refused_retroactive
 
 
 def verdict(checked: list[Checked], strict: bool) -> ExitCode:
@@ -46,6 +48,16 @@ def register(app: typer.Typer) -> None:
         strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
         as_of: AsOf = None,
         known_at: KnownAt = None,
+        base: Annotated[
+            str | None,
+            typer.Option(
+                "--base",
+                metavar="REF",
+                help="Compare with this commit too: changes that rewrite history (SSMD401) "
+                "fail unless --allow-retroactive.",
+            ),
+        ] = None,
+        allow_retroactive: AllowRetroactive = False,
     ) -> None:
         """Check every feed, schema and environment; exit 1 when anything is wrong.
 
@@ -55,15 +67,20 @@ def register(app: typer.Typer) -> None:
         checked = []
         for root in state(ctx).roots(paths or []):
             workspace = state(ctx).workspace(known_at, root)
+            compared = None if base is None else base_commit(workspace.root, base)
             top = repository_top(root, root) if output_format in USES_REPOSITORY_TOP else cwd
             checked.append(
                 Checked(
                     workspace,
-                    check(workspace, as_of=as_of_date(as_of)),
+                    check(workspace, as_of=as_of_date(as_of), base=compared),
                     shown=prefix_between(cwd, root),
                     from_top=prefix_between(top, root),
                     top=top,
                 )
             )
         typer.echo(RENDERERS[output_format](checked))
-        raise typer.Exit(int(verdict(checked, strict)))
+        code = verdict(checked, strict)
+        retroactive = (d for c in checked for ds in c.results.values() for d in ds)
+        if any(refused_retroactive(d, allow_retroactive) for d in retroactive):
+            code = ExitCode.FINDINGS
+        raise typer.Exit(int(code))

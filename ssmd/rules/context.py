@@ -16,6 +16,8 @@ from ssmd.workspace import Workspace
 class Context:
     workspace: Workspace
     as_of: dt.date
+    base: RepositoryHistory | None = None
+    """Git pinned at the commit to compare with (SSMD401), when the caller gives one."""
 
     def feed_version(self, feed: Feed) -> FeedVersion | None:
         return resolve_as_of(feed.versions, self.as_of)

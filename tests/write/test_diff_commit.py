@@ -154,7 +154,7 @@ def test_commit_without_git_says_so(repo: Path, tmp_path: Path) -> None:
 def test_commit_refused_for_an_error_leaves_the_index_as_it_was(repo: Path) -> None:
     (repo / "NOTES.txt").write_text("unrelated work\n")
     git(repo, "add", "NOTES.txt")
-    ok(repo, "feed", "add-version", "kalshi", "--effective-from", "2026-07-01")
+    ok(repo, "feed", "add-version", "kalshi", "--effective-from", "2099-07-01")
     git(repo, "add", "exchanges/feeds/kalshi.yaml")  # partly staged by hand
     env = repo / "exchanges/environments/kalshi-dev.yaml"
     env.write_text(env.read_text().replace("schema: trade:v1", "schema: trade:v2"))  # a draft
@@ -177,7 +177,7 @@ def test_commit_accepted_commits_only_exchanges(repo: Path) -> None:
         "add-version",
         "kalshi",
         "--effective-from",
-        "2026-07-01",
+        "2099-07-01",  # in the future: a past date would rewrite history (SSMD401)
         "--rate-limit",
         "20",
     )
@@ -215,7 +215,8 @@ def test_commit_failed_by_git_restores_the_index(repo: Path) -> None:
     hook.chmod(0o755)
     ok(repo, "schema", "set-status", "trade:v2", "active")
     index_before = index_state(repo)
-    result = run_ssmd("commit", "-m", "promote trade v2", root=repo)
+    # v2 is dated 2026-01-01: promoting it now changes the past too (SSMD401), accepted here
+    result = run_ssmd("commit", "-m", "promote trade v2", "--allow-retroactive", root=repo)
     assert result.returncode == 1
     assert "hook says no" in result.stderr and "the index was restored" in result.stderr
     assert index_state(repo) == index_before
