@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
 from ssmd.data.manifest import ABSENT, DataType, ManifestRead, parse_manifest
-from ssmd.data.storage import ListingDenied, Segment, StorageBackend
+from ssmd.data.storage import ListingDenied, Segment, StorageBackend, StorageError
 
 DEFAULT_WORKERS = 32
 """Requests in flight: enough for ~25-50 ms stores to keep one process's CPU busy (see docs)."""
@@ -50,6 +51,8 @@ class FetchJob:
     backend: StorageBackend
     feed: str
     days: Sequence[dt.date]
+    label: str | None = None
+    """Named in a store fault's message when several jobs share a run (the environment)."""
     reads: Reads = field(default_factory=dict)
 
 
@@ -110,7 +113,8 @@ def fetch_all(
     run = _Run(workers, progress)
 
     def get(job: FetchJob, data_type: DataType, day: dt.date, tag: str | None) -> None:
-        job.reads[(data_type, day)] = read_manifest(job.backend, data_type, job.feed, day, tag)
+        with _labelled(job):
+            job.reads[(data_type, day)] = read_manifest(job.backend, data_type, job.feed, day, tag)
         run.settled(1)
 
     def queue_gets(job: FetchJob, data_type: DataType, days: Sequence[dt.date]) -> None:
@@ -120,7 +124,7 @@ def fetch_all(
     def listed(job: FetchJob, data_type: DataType, segment: Segment, wanted: set[dt.date]) -> None:
         named: set[dt.date] = set()
         try:
-            for page in segment.pages:
+            for page in _labelled_pages(job, segment):
                 for day, tag in page.items():
                     if day in wanted and day not in named:
                         named.add(day)
@@ -147,6 +151,26 @@ def fetch_all(
                     run.submit(partial(listed, job, data_type, segment, wanted))
     finally:
         run.wait()
+
+
+@contextmanager
+def _labelled(job: FetchJob) -> Iterator[None]:
+    try:
+        yield
+    except StorageError as error:
+        if job.label is None:
+            raise
+        raise StorageError(f"environment {job.label}: {error}") from None
+
+
+def _labelled_pages(job: FetchJob, segment: Segment) -> Iterator[dict[dt.date, str]]:
+    pages = iter(segment.pages)
+    while True:
+        with _labelled(job):
+            page = next(pages, None)
+        if page is None:
+            return
+        yield page
 
 
 def fetch_manifests(

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel
 
 from ssmd.calendars import closed_reason
-from ssmd.data.fetch import DEFAULT_WORKERS, Progress, Reads, fetch_manifests
+from ssmd.data.fetch import DEFAULT_WORKERS, FetchJob, Progress, Reads, fetch_all
 from ssmd.data.manifest import DataType, Manifest, ManifestRead, ManifestStatus
 from ssmd.data.storage import DataError, StorageBackend
 from ssmd.models import Feed
@@ -175,18 +176,34 @@ def summarize(rows: Sequence[DayRow], reads: Reads) -> InventorySummary:
     )
 
 
-def build_inventory(
-    backend: StorageBackend,
-    feed: Feed,
-    environment: str,
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One environment's report to build: its store and its feed."""
+
+    backend: StorageBackend
+    feed: Feed
+    environment: str
+
+
+def build_inventories(
+    targets: Sequence[Target],
     start: dt.date,
     end: dt.date,
     workers: int = DEFAULT_WORKERS,
     progress: Progress | None = None,
-) -> Inventory:
-    """Every day from `start` to `end` (the venue's local dates), read from `backend`."""
+) -> list[Inventory]:
+    """One report per target, every manifest of all of them read through one pool."""
     days = date_range(start, end)
-    reads = fetch_manifests(backend, feed.name, days, workers, progress)
+    several = len(targets) > 1
+    jobs = [
+        FetchJob(t.backend, t.feed.name, days, t.environment if several else None) for t in targets
+    ]
+    fetch_all(jobs, workers, progress)
+    return [_report(t, days, job.reads) for t, job in zip(targets, jobs, strict=True)]
+
+
+def _report(target: Target, days: list[dt.date], reads: Reads) -> Inventory:
+    feed = target.feed
     rows = [
         day_row(
             day,
@@ -198,12 +215,26 @@ def build_inventory(
     ]
     return Inventory(
         feed=feed.name,
-        environment=environment,
-        storage=backend.description,
-        start=start,
-        end=end,
+        environment=target.environment,
+        storage=target.backend.description,
+        start=days[0],
+        end=days[-1],
         timezone=feed.calendar.timezone if feed.calendar else "UTC",
         holiday_calendar=feed.calendar.holiday_calendar if feed.calendar else None,
         days=rows,
         summary=summarize(rows, reads),
     )
+
+
+def build_inventory(
+    backend: StorageBackend,
+    feed: Feed,
+    environment: str,
+    start: dt.date,
+    end: dt.date,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress | None = None,
+) -> Inventory:
+    """Every day from `start` to `end` (the venue's local dates), read from `backend`."""
+    target = Target(backend, feed, environment)
+    return build_inventories([target], start, end, workers, progress)[0]
