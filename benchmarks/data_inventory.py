@@ -285,14 +285,18 @@ def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> 
                 f"  region: us-east-1\n  endpoint_url: {endpoint}\n"
             )
         start = time.perf_counter()
-        subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "ssmd", "--root", str(root), "data", "inventory", "--all",
              "--from", str(days[0]), "--to", str(days[-1]), "--json", "--jobs", str(jobs)],
-            check=True, stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": str(root / "cache")},
         )  # fmt: skip
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
+        child.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - start
-    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if child.returncode:
+            raise SystemExit(f"ssmd data inventory --all failed ({child.returncode})")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def compare_clients(endpoint: str, keys: list[str], jobs: int) -> list[tuple[str, float, float]]:

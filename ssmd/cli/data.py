@@ -113,6 +113,7 @@ EnvNames = Annotated[
     list[str] | None,
     typer.Option(
         "--env",
+        metavar="NAME",
         help=f"Environment whose storage to read; repeat for several. Default: ${ENV_VARIABLE}, "
         "else the only environment using --feed.",
     ),
@@ -163,7 +164,8 @@ def inventory(
         Format, typer.Option("--format", "-f", help="text, json, csv, calendar or html.")
     ] = Format.TEXT,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write the report to FILE instead of stdout.")
+        Path | None,
+        typer.Option("--out", metavar="FILE", help="Write the report to FILE, not stdout."),
     ] = None,
     status: Annotated[
         str | None,
@@ -215,12 +217,15 @@ def inventory(
         with _progress(days * len(targets)) as progress:
             reports = build_inventories(targets, first, last, jobs, progress)
     text = render_report(reports, several, output_format, shown, _colour(out))
-    text += "" if text.endswith("\n") else "\n"
+    end = "" if text.endswith("\n") else "\n"  # not text + end: a year of JSON is megabytes
     if out is None:
         sys.stdout.write(text)
+        sys.stdout.write(end)
     else:
         try:
-            out.write_text(text, encoding="utf-8")
+            with out.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.write(end)
         except OSError as error:
             fail(f"cannot write {out}: {error.strerror or error}; choose another --out")
     summary = failure_summary(reports, failing)

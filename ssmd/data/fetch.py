@@ -35,6 +35,8 @@ DEFAULT_WORKERS = 32
 Progress = Callable[[int], None]
 """Called with the number of manifests just settled (from worker threads)."""
 Reads = dict[tuple[DataType, dt.date], ManifestRead]
+Keep = Callable[[DataType, dt.date, ManifestRead], None]
+"""Takes each read as it lands (from worker threads), instead of `FetchJob.reads`."""
 
 
 def read_manifest(
@@ -53,7 +55,14 @@ class FetchJob:
     days: Sequence[dt.date]
     label: str | None = None
     """Named in a store fault's message when several jobs share a run (the environment)."""
+    keep: Keep | None = None
     reads: Reads = field(default_factory=dict)
+
+    def record(self, data_type: DataType, day: dt.date, read: ManifestRead) -> None:
+        if self.keep is None:
+            self.reads[(data_type, day)] = read
+        else:
+            self.keep(data_type, day, read)
 
 
 class _Run:
@@ -114,7 +123,7 @@ def fetch_all(
 
     def get(job: FetchJob, data_type: DataType, day: dt.date, tag: str | None) -> None:
         with _labelled(job):
-            job.reads[(data_type, day)] = read_manifest(job.backend, data_type, job.feed, day, tag)
+            job.record(data_type, day, read_manifest(job.backend, data_type, job.feed, day, tag))
         run.settled(1)
 
     def queue_gets(job: FetchJob, data_type: DataType, days: Sequence[dt.date]) -> None:
@@ -133,7 +142,7 @@ def fetch_all(
             queue_gets(job, data_type, sorted(wanted - named))
             return
         for day in wanted - named:
-            job.reads[(data_type, day)] = ABSENT
+            job.record(data_type, day, ABSENT)
         run.settled(len(wanted - named))
 
     try:
