@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -18,6 +18,7 @@ from ssmd.cli.common import ExitCode, Json, echo_json, fail, state
 from ssmd.cli.data_calendar import render_calendars
 from ssmd.cli.data_html import render_html
 from ssmd.cli.data_render import (
+    json_chunks,
     render_csv,
     render_gaps,
     render_inventories,
@@ -216,16 +217,13 @@ def inventory(
         ]
         with _progress(days * len(targets)) as progress:
             reports = build_inventories(targets, first, last, jobs, progress)
-    text = render_report(reports, several, output_format, shown, _colour(out))
-    end = "" if text.endswith("\n") else "\n"  # not text + end: a year of JSON is megabytes
+    chunks = render_report(reports, several, output_format, shown, _colour(out))
     if out is None:
-        sys.stdout.write(text)
-        sys.stdout.write(end)
+        _write(chunks, sys.stdout)
     else:
         try:
             with out.open("w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.write(end)
+                _write(chunks, stream)
         except OSError as error:
             fail(f"cannot write {out}: {error.strerror or error}; choose another --out")
     summary = failure_summary(reports, failing)
@@ -241,26 +239,37 @@ def _colour(out: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
+def _write(chunks: Iterable[str], stream: TextIO) -> None:
+    """The report a piece at a time (ten environments' JSON is megabytes), ending in a newline."""
+    last = ""
+    for chunk in chunks:
+        stream.write(chunk)
+        last = chunk or last
+    if not last.endswith("\n"):
+        stream.write("\n")
+
+
 def render_report(
     reports: list[Inventory],
     several: bool,
     output_format: Format,
     shown: frozenset[DayStatus],
     colour: bool,
-) -> str:
+) -> Iterable[str]:
     if output_format is Format.CALENDAR:
-        return render_calendars(reports, colour)
+        return [render_calendars(reports, colour)]
     if output_format is Format.HTML:
-        return render_html(reports)
+        return [render_html(reports)]
     filtered = [only_statuses(r, shown) for r in reports]
     if output_format is Format.CSV:
-        return render_csv(filtered)
+        return [render_csv(filtered)]
     if output_format is Format.JSON:
-        document = combine(filtered) if several else filtered[0]
-        return document.model_dump_json(indent=2)
+        return (
+            json_chunks(combine(filtered)) if several else [filtered[0].model_dump_json(indent=2)]
+        )
     if several:
-        return render_inventories(combine(filtered))
-    return render_inventory(filtered[0])
+        return [render_inventories(combine(filtered))]
+    return [render_inventory(filtered[0])]
 
 
 @app.command("gaps")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+from collections.abc import Iterator
 
 from ssmd.cli.render import table
 from ssmd.data.combined import CombinedInventory
@@ -229,3 +231,20 @@ def render_csv(reports: list[Inventory]) -> str:
                 ]
             )
     return buffer.getvalue()
+
+
+def json_chunks(combined: CombinedInventory) -> Iterator[str]:
+    """`combined.model_dump_json(indent=2)`, one environment at a time (the same text)."""
+    head = combined.model_dump(mode="json", include={"start", "end"})
+    yield "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items())
+    if not combined.environments:
+        yield '  "environments": [],\n'
+    else:
+        yield '  "environments": [\n'
+        for index, report in enumerate(combined.environments):
+            text = report.model_dump_json(indent=2)
+            yield "    " + text.replace("\n", "\n    ")
+            yield ",\n" if index < len(combined.environments) - 1 else "\n"
+        yield "  ],\n"
+    yield '  "summary": ' + combined.summary.model_dump_json(indent=2).replace("\n", "\n  ")
+    yield "\n}"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from ssmd.data.combined import CombinedInventory
 from tests.conftest import REPO, run_ssmd
 from tests.data import dataset
 from tests.data.conftest import LocalStore, MotoServer, S3Store, add_environment
@@ -52,6 +53,17 @@ def test_repeated_env_reads_each_environment_with_its_feed(root: Path) -> None:
     assert summary["environments"] == 2 and summary["days"] == 22
     assert summary["counts"]["invalid"] == 6 and summary["counts"]["closed"] == 4
     assert summary["raw_bytes"] == 2 * reports[0]["summary"]["raw_bytes"]
+
+
+def test_json_of_several_is_pydantic_s_own_text(root: Path) -> None:
+    """The CLI writes the combined JSON an environment at a time; the bytes must not change."""
+    result = run_ssmd(
+        "data", "inventory", *RANGE, "--env", "kalshi-local", "--env", "kalshi-prod", "--json",
+        "--status", "missing", root=root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = CombinedInventory.model_validate_json(result.stdout)
+    assert result.stdout == document.model_dump_json(indent=2) + "\n"
 
 
 def test_all_takes_every_environment_with_storage(root: Path) -> None:
