@@ -1,17 +1,31 @@
-"""`ssmd data inventory` on S3 (moto's server on loopback) against a plain sequential GET loop.
+"""`ssmd data inventory` against a keep-alive S3 server with latency on every request.
 
-    python benchmarks/data_inventory.py [--days 365] [--jobs 16] [--latency-ms 0]
+    python benchmarks/data_inventory.py [--latency-ms 25] [--jobs 32] [--feeds 10] [--years 3]
+        [--no-baseline] [--no-client-comparison]
 
-3 feeds x --days days, raw and normalized manifests, in two buckets on a
-moto_server child process. Measured in the same run, on the same data:
-  baseline    one boto3 client, a plain loop: GET (or 404) and json.loads, one after another
-  cold        the library's `build_inventory` per feed (a listing per bucket, then a bounded
-              thread pool of GETs for the manifests that exist), with an empty manifest cache
-  warm        the same again: unchanged manifests (same ETag in the listing) come from the cache
-  cli         `ssmd data inventory --json` for one feed, in a fresh process (imports included)
-and the peak RSS of this process (it ran both) and of the CLI child.
-`--latency-ms N` puts a TCP relay in front of moto that delays each connection
-by N ms, as a remote store's round trip would (moto on loopback has none).
+The store is s3rver (npm, `bash scripts/setup.d/60-data.sh`; started with
+`node --openssl-legacy-provider`), a real S3 API server that keeps
+connections alive like S3 does. A relay in its own process delays **every
+request** by --latency-ms (each chunk the client sends waits that long before
+it is passed on), which is what a remote store's round trip feels like;
+filling the buckets goes to the server directly.
+
+Data: --feeds feeds x --years years ending 2025-12-31, raw and normalized, in
+two buckets. Feeds cycle through three shapes: an NYSE-calendar feed (no
+manifests on weekends and holidays), a 7-day feed, a feed with a month of
+outage (nothing written in August).
+
+Measured in the same run, on the same data, each beside its ideal R*L/C
+(R requests sent, L the latency added, C requests in flight):
+  baseline   one boto3 client, a plain loop over 3 feeds x 365 days: GET (or 404) and
+             json.loads, one after another (ideal R*L)
+  3 feeds    `build_inventories` for those 3 feeds in one call, cold (empty manifest
+             cache) and warm (unchanged manifests come from the cache)
+  all        every feed x every year in one call, cold: what `--all` on 10 environments does
+  cli        `ssmd data inventory --all --json` in a fresh process (imports included),
+             wall time and peak RSS
+  clients    boto3 (threads) against obstore (async, if installed): the same GETs,
+             wall and client CPU per GET
 """
 
 from __future__ import annotations
@@ -20,13 +34,14 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import os
 import resource
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,23 +55,33 @@ from botocore.config import Config  # noqa: E402
 
 from ssmd.calendars import closed_reason  # noqa: E402
 from ssmd.data.cache import ManifestCache  # noqa: E402
-from ssmd.data.inventory import build_inventory  # noqa: E402
+from ssmd.data.clients import ClientCache  # noqa: E402
+from ssmd.data.inventory import Target, build_inventories  # noqa: E402
 from ssmd.data.s3 import S3Storage  # noqa: E402
 from ssmd.models import Feed, Storage  # noqa: E402
 
 RAW, NORMALIZED = "bench-raw", "bench-normalized"
-FEEDS: dict[str, dict[str, Any]] = {
-    # NYSE calendar: no manifests on weekends and holidays (what a real archive looks like).
-    "equities": {"timezone": "America/New_York", "holiday_calendar": "us_equity"},
-    # Trades every day; its calendar says weekends only, but data exists on them.
-    "crypto": {"timezone": "UTC", "holiday_calendar": "none"},
-    # No calendar; a month of outage with nothing written.
-    "events": None,
-}
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+SHAPES: list[dict[str, str] | None] = [
+    {"timezone": "America/New_York", "holiday_calendar": "us_equity"},  # NYSE days only
+    {"timezone": "UTC", "holiday_calendar": "none"},  # data every day, weekends too
+    None,  # no calendar; a month of outage with nothing written
+]
+KINDS = ["equities", "crypto", "events"]
+LAST_DAY = dt.date(2025, 12, 31)
+S3RVER = REPO / ".cache/s3rver/node_modules/s3rver/bin/s3rver.js"
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "S3RVER")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "S3RVER")
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+
+def feed_names(count: int) -> list[str]:
+    return [KINDS[i % 3] + (f"-{i // 3 + 1}" if i >= 3 else "") for i in range(count)]
+
+
+def shape(feed: str) -> int:
+    return KINDS.index(feed.split("-")[0])
 
 
 def free_port() -> int:
@@ -76,94 +101,98 @@ def wait_for(port: int) -> None:
     raise SystemExit(f"nothing listens on port {port}")
 
 
-def start_moto() -> tuple[subprocess.Popen[bytes], int]:
+def start_s3rver(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    if not S3RVER.exists() or shutil.which("node") is None:
+        raise SystemExit("s3rver is not installed: run `bash scripts/setup.d/60-data.sh`")
     port = free_port()
-    command = Path(sys.executable).with_name("moto_server")
     server = subprocess.Popen(
-        [str(command), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        ["node", "--openssl-legacy-provider", str(S3RVER), "-d", str(folder), "-a", "127.0.0.1",
+         "-p", str(port), "--silent", "--configure-bucket", RAW, "--configure-bucket", NORMALIZED],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     wait_for(port)
     return server, port
 
 
-def start_latency_relay(upstream: int, delay: float) -> int:
-    """A TCP relay that waits `delay` seconds per connection before passing bytes through."""
-    port = free_port()
+def relay(upstream: int, port: int, delay: float) -> None:
+    """Pass bytes both ways; every chunk from the client waits `delay` first (one per request)."""
 
-    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def forward(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, wait: float
+    ) -> None:
         try:
             while data := await reader.read(65536):
+                if wait:
+                    await asyncio.sleep(wait)
                 writer.write(data)
                 await writer.drain()
+        except ConnectionError:
+            pass
         finally:
             writer.close()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(delay)
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", upstream)
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        await asyncio.gather(forward(reader, up_writer, delay), forward(up_reader, writer, 0))
 
     async def serve() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", port)
+        server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=512)
         async with server:
             await server.serve_forever()
 
-    threading.Thread(target=lambda: asyncio.run(serve()), daemon=True).start()
+    asyncio.run(serve())
+
+
+def start_relay(upstream: int, delay: float) -> tuple[multiprocessing.Process, int]:
+    """The relay in a process of its own, so its work does not compete for this one's GIL."""
+    port = free_port()
+    process = multiprocessing.get_context("fork").Process(
+        target=relay, args=(upstream, port, delay), daemon=True
+    )
+    process.start()
     wait_for(port)
-    return port
+    return process, port
 
 
 def feed_model(name: str) -> Feed:
-    calendar = FEEDS[name]
+    calendar = SHAPES[shape(name)]
     return Feed.model_validate(
         {
             "name": name,
             "type": "websocket",
-            "versions": [
-                {
-                    "version": "v1",
-                    "effective_from": "2020-01-01",
-                    "protocol": "wss",
-                    "endpoint": "wss://example.com/ws",
-                }
-            ],
+            "versions": [{"version": "v1", "effective_from": "2020-01-01", "protocol": "wss",
+                          "endpoint": "wss://example.com/ws"}],
             **({"calendar": calendar} if calendar else {}),
         }
-    )
+    )  # fmt: skip
 
 
 def has_data(feed: str, day: dt.date) -> bool:
-    if feed == "equities":
+    kind = shape(feed)
+    if kind == 0:
         return closed_reason(day, "us_equity") is None
-    if feed == "events":
+    if kind == 2:
         return day.month != 8
     return True
 
 
 def manifest(feed: str, day: dt.date, data_type: str) -> bytes:
     start = dt.datetime.combine(day, dt.time(), dt.UTC)
+    odd = day.day == 13
+    gaps = [{"start": start.isoformat(), "end": (start + dt.timedelta(minutes=3)).isoformat(),
+             "reason": "reconnect"}] if odd else []  # fmt: skip
     return json.dumps(
         {
             "feed": feed,
             "date": day.isoformat(),
             "data_type": data_type,
             "schema_version": "v1" if data_type == "normalized" else None,
-            "status": "complete" if day.day != 13 else "partial",
+            "status": "partial" if odd else "complete",
             "record_count": 1_000_000 + day.toordinal() % 977,
             "byte_size": 400_000_000 + day.toordinal() % 991,
             "first_timestamp": start.isoformat(),
             "last_timestamp": (start + dt.timedelta(days=1, seconds=-1)).isoformat(),
-            "gaps": [
-                {
-                    "start": start.isoformat(),
-                    "end": (start + dt.timedelta(minutes=3)).isoformat(),
-                    "reason": "reconnect",
-                }
-            ]
-            if day.day == 13
-            else [],
+            "gaps": gaps,
             "quality_score": 0.98,
             "connector_version": "1.4.2",
             "created_at": (start + dt.timedelta(days=1, minutes=5)).isoformat(),
@@ -171,12 +200,17 @@ def manifest(feed: str, day: dt.date, data_type: str) -> bytes:
     ).encode()
 
 
-def populate(client: Any, days: list[dt.date]) -> int:
-    for bucket in (RAW, NORMALIZED):
-        client.create_bucket(Bucket=bucket)
+def s3_client(endpoint: str, connections: int = 10) -> Any:
+    return boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        config=Config(retries={"mode": "standard"}, max_pool_connections=connections),
+    )  # fmt: skip
+
+
+def populate(client: Any, feeds: list[str], days: list[dt.date]) -> int:
     objects = [
         (bucket, data_type, feed, day)
-        for feed in FEEDS
+        for feed in feeds
         for day in days
         if has_data(feed, day)
         for bucket, data_type in ((RAW, "raw"), (NORMALIZED, "normalized"))
@@ -192,110 +226,184 @@ def populate(client: Any, days: list[dt.date]) -> int:
     return len(objects)
 
 
-def baseline(client: Any, days: list[dt.date]) -> tuple[float, int]:
-    """The obvious loop: every manifest, one GET after another."""
-    found = 0
+def baseline(client: Any, feeds: list[str], days: list[dt.date]) -> tuple[float, int, int]:
+    """The obvious loop: every manifest place, one GET after another."""
+    found = sent = 0
     start = time.perf_counter()
-    for feed in FEEDS:
+    for feed in feeds:
         for day in days:
             for bucket in (RAW, NORMALIZED):
                 key = f"{feed}/{day:%Y/%m/%d}/manifest.json"
+                sent += 1
                 try:
                     body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
                 except client.exceptions.NoSuchKey:
                     continue
                 json.loads(body)
                 found += 1
-    return time.perf_counter() - start, found
+    return time.perf_counter() - start, found, sent
 
 
-def inventory(
-    endpoint: str, days: list[dt.date], jobs: int, cache: ManifestCache
-) -> tuple[float, int, int]:
-    storage = Storage.model_validate(
+def storage_block(endpoint: str) -> Storage:
+    return Storage.model_validate(
         {"type": "s3", "raw_bucket": RAW, "normalized_bucket": NORMALIZED,
          "region": "us-east-1", "endpoint_url": endpoint}
     )  # fmt: skip
+
+
+def inventory(
+    endpoint: str, feeds: list[str], days: list[dt.date], jobs: int, cache: ManifestCache | None
+) -> tuple[float, int, int]:
+    """One call for every feed, as `--all` does: one pool, one shared client."""
     start = time.perf_counter()
-    backend = S3Storage(storage, "benchmark", jobs, cache)
-    found = 0
-    for name in FEEDS:
-        report = build_inventory(backend, feed_model(name), "bench", days[0], days[-1], jobs)
-        found += sum((r.raw is not None) + (r.normalized is not None) for r in report.days)
-    backend.close()
-    return time.perf_counter() - start, found, backend.requests
+    clients = ClientCache()
+    backends = [S3Storage(storage_block(endpoint), f"env-{f}", jobs, cache, clients) for f in feeds]
+    targets = [Target(b, feed_model(f), f"env-{f}") for b, f in zip(backends, feeds, strict=True)]
+    reports = build_inventories(targets, days[0], days[-1], jobs)
+    clients.close()
+    found = sum((r.raw is not None) + (r.normalized is not None) for x in reports for r in x.days)
+    return time.perf_counter() - start, found, sum(b.requests for b in backends)
 
 
-def cli_run(endpoint: str, days: list[dt.date]) -> tuple[float, float]:
-    """`ssmd data inventory` for one feed in a fresh process: wall seconds and peak RSS (MB).
-
-    With an empty cache of its own: the figure is a first run's.
-    """
+def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> tuple[float, float]:
+    """`ssmd data inventory --all` in a fresh process, empty cache: wall seconds, peak RSS (MB)."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         for kind in ("feeds", "environments"):
             (root / "exchanges" / kind).mkdir(parents=True)
-        (root / "exchanges/feeds/crypto.yaml").write_text(
-            "name: crypto\ntype: websocket\nversions:\n  - version: v1\n"
-            "    effective_from: 2020-01-01\n    endpoint: wss://example.com/ws\n"
-            "    protocol: wss\ncalendar:\n  timezone: UTC\n  holiday_calendar: none\n"
-        )
-        (root / "exchanges/environments/crypto-bench.yaml").write_text(
-            "name: crypto-bench\nfeed: crypto\nschema: trade\nstorage:\n  type: s3\n"
-            f"  raw_bucket: {RAW}\n  normalized_bucket: {NORMALIZED}\n"
-            f"  region: us-east-1\n  endpoint_url: {endpoint}\n"
-        )
+        for feed in feeds:
+            calendar = SHAPES[shape(feed)]
+            text = (f"name: {feed}\ntype: websocket\nversions:\n  - version: v1\n"
+                    "    effective_from: 2020-01-01\n    endpoint: wss://example.com/ws\n"
+                    "    protocol: wss\n")  # fmt: skip
+            if calendar:
+                text += "calendar:\n" + "".join(f"  {k}: {v}\n" for k, v in calendar.items())
+            (root / f"exchanges/feeds/{feed}.yaml").write_text(text)
+            (root / f"exchanges/environments/{feed}-bench.yaml").write_text(
+                f"name: {feed}-bench\nfeed: {feed}\nschema: trade\nstorage:\n  type: s3\n"
+                f"  raw_bucket: {RAW}\n  normalized_bucket: {NORMALIZED}\n"
+                f"  region: us-east-1\n  endpoint_url: {endpoint}\n"
+            )
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "ssmd", "--root", str(root), "data", "inventory",
-             "--feed", "crypto", "--from", str(days[0]), "--to", str(days[-1]), "--json"],
-            check=True, stdout=subprocess.DEVNULL,
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ssmd", "--root", str(root), "data", "inventory", "--all",
+             "--from", str(days[0]), "--to", str(days[-1]), "--json", "--jobs", str(jobs)],
+            stdout=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": str(root / "cache")},
         )  # fmt: skip
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
+        child.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - start
-    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if child.returncode:
+            raise SystemExit(f"ssmd data inventory --all failed ({child.returncode})")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def compare_clients(endpoint: str, keys: list[str], jobs: int) -> list[tuple[str, float, float]]:
+    """The same GETs with boto3 threads and with obstore (if installed): wall s, CPU ms per GET."""
+    results = []
+    client = s3_client(endpoint, jobs)
+
+    def get(key: str) -> int:
+        return len(client.get_object(Bucket=RAW, Key=key)["Body"].read())
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(get, keys))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    results.append(("boto3, threads", wall, 1000 * cpu / len(keys)))
+    try:
+        from obstore.store import S3Store
+    except ImportError:
+        return results
+    store = S3Store(
+        RAW, endpoint=endpoint, region="us-east-1", virtual_hosted_style_request=False,
+        client_options={"allow_http": True, "pool_max_idle_per_host": str(jobs)},
+    )  # fmt: skip
+    import obstore
+
+    async def all_gets() -> None:
+        gate = asyncio.Semaphore(jobs)
+
+        async def one(key: str) -> None:
+            async with gate:
+                result = await obstore.get_async(store, key)
+                await result.bytes_async()
+
+        await asyncio.gather(*(one(k) for k in keys))
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    asyncio.run(all_gets())
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    results.append(("obstore, async", wall, 1000 * cpu / len(keys)))
+    return results
+
+
+def row(label: str, seconds: float, ideal: float, extra: str = "") -> None:
+    print(f"{label:<44} {seconds:7.2f} s   ideal {ideal:6.2f} s   {seconds / ideal:4.2f}x ideal"
+          f"{extra}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--jobs", type=int, default=16)
-    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--latency-ms", type=float, default=25.0)
+    parser.add_argument("--jobs", type=int, default=32)
+    parser.add_argument("--feeds", type=int, default=10, help="environments for the 'all' run")
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the slow sequential loop")
+    parser.add_argument("--no-client-comparison", action="store_true")
     args = parser.parse_args()
-    days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(args.days)]
+    latency, jobs = args.latency_ms / 1000, args.jobs
+    first_day = dt.date(LAST_DAY.year - args.years + 1, 1, 1)
+    all_days = [first_day + dt.timedelta(days=n) for n in range((LAST_DAY - first_day).days + 1)]
+    year = [d for d in all_days if d.year == LAST_DAY.year]
+    feeds = feed_names(max(3, args.feeds))
+    load = os.getloadavg()
 
-    server, port = start_moto()
-    try:
-        direct = f"http://127.0.0.1:{port}"
-        setup = boto3.client("s3", endpoint_url=direct, region_name="us-east-1")
-        stored = populate(setup, days)
-        endpoint = direct
-        if args.latency_ms:
-            endpoint = f"http://127.0.0.1:{start_latency_relay(port, args.latency_ms / 1000)}"
-        client = boto3.client(
-            "s3", endpoint_url=endpoint, region_name="us-east-1",
-            config=Config(retries={"mode": "standard"}),
-        )  # fmt: skip
-        requests = len(FEEDS) * len(days) * 2
-        print(f"{len(FEEDS)} feeds x {len(days)} days: {requests} manifest reads, "
-              f"{stored} manifests stored, latency added {args.latency_ms:g} ms")  # fmt: skip
-        base_time, base_found = baseline(client, days)
-        print(f"baseline  sequential GET loop   {base_time:7.2f} s  ({base_found} found)")
-        with tempfile.TemporaryDirectory() as folder:
-            cache = ManifestCache(Path(folder))
-            cold, cold_found, cold_requests = inventory(endpoint, days, args.jobs, cache)
-            warm, warm_found, warm_requests = inventory(endpoint, days, args.jobs, cache)
-        assert cold_found == warm_found == base_found == stored, (cold_found, base_found, stored)
-        for label, seconds, sent in (("cold", cold, cold_requests), ("warm", warm, warm_requests)):
-            print(f"inventory {label}, {args.jobs} workers    {seconds:7.2f} s  ({sent} requests)"
-                  f"  ratio {base_time / seconds:5.1f}x (target >= 6x)")  # fmt: skip
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS  this process          {peak:7.0f} MB (target <= 150 MB)")
-        cli_time, cli_rss = cli_run(endpoint, days)
-        print(f"cli       one feed, fresh proc  {cli_time:7.2f} s, peak RSS {cli_rss:.0f} MB")
-    finally:
-        server.terminate()
-        server.wait()
+    with tempfile.TemporaryDirectory() as folder:
+        server, port = start_s3rver(Path(folder))
+        relay_process, relay_port = start_relay(port, latency)
+        try:
+            direct, endpoint = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{relay_port}"
+            began = time.perf_counter()
+            stored = populate(s3_client(direct, 16), feeds, all_days)
+            print(f"s3rver: {stored} manifests of {len(feeds)} feeds x {len(all_days)} days "
+                  f"stored in {time.perf_counter() - began:.0f} s; latency {args.latency_ms:g} ms "
+                  f"on every request; {jobs} in flight; load average {load[0]:.1f}")  # fmt: skip
+            three = feeds[:3]
+            if not args.no_baseline:
+                seconds, found, sent = baseline(s3_client(endpoint), three, year)
+                row(f"baseline: sequential GETs, 3 feeds x {len(year)} d", seconds, sent * latency,
+                    f"   ({sent} requests, {found} found)")  # fmt: skip
+            else:
+                seconds = 0.0
+            with tempfile.TemporaryDirectory() as cache_folder:
+                cache = ManifestCache(Path(cache_folder))
+                for label in ("cold", "warm"):
+                    took, found, sent = inventory(endpoint, three, year, jobs, cache)
+                    ratio = f", {seconds / took:5.1f}x sequential" if seconds else ""
+                    target = ">= 11x" if label == "cold" else ">= 30x"
+                    row(f"3 feeds x {len(year)} d, {label}", took, sent * latency / jobs,
+                        f"   ({sent} requests{ratio}; target {target})")  # fmt: skip
+            took, found, sent = inventory(endpoint, feeds, all_days, jobs, None)
+            row(f"{len(feeds)} envs x {args.years} y in one call, cold", took,
+                sent * latency / jobs, f"   ({sent} requests; target <= 1.2x ideal)")  # fmt: skip
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"peak RSS of this process (all of the above): {peak:.0f} MB")
+            wall, rss = cli_run(endpoint, feeds, all_days, jobs)
+            print(f"cli --all, {len(feeds)} envs x {args.years} y, fresh process, empty cache: "
+                  f"{wall:.2f} s (ideal {sent * latency / jobs:.2f} s), peak RSS {rss:.0f} MB "
+                  "(target <= 150 MB)")  # fmt: skip
+            if not args.no_client_comparison:
+                keys = [f"{f}/{d:%Y/%m/%d}/manifest.json" for f in feeds[1:2] for d in all_days]
+                for name, wall, cpu in compare_clients(endpoint, keys, jobs):
+                    row(f"clients: {len(keys)} GETs, {name}", wall, len(keys) * latency / jobs,
+                        f"   ({cpu:.2f} ms client CPU per GET)")  # fmt: skip
+        finally:
+            relay_process.terminate()
+            server.terminate()
+            server.wait()
+    print(f"load average at the end {os.getloadavg()[0]:.1f} (2 cores, shared)")
 
 
 if __name__ == "__main__":

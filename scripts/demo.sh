@@ -13,6 +13,7 @@ step feed show kalshi --as-of 2025-06-01
 step schema list
 step env show kalshi-prod --as-of 2025-06-01
 step data inventory --feed kalshi --from 2025-12-01 --to 2025-12-28 --env kalshi-dev
+step data inventory --env kalshi-dev --env polymarket-dev --from 2025-11-01 --to 2025-12-31 --format calendar
 step data gaps --feed kalshi --date 2025-12-03 --env kalshi-dev
 
 # Review a change the way a pull request does, on a throwaway copy of the sample in a

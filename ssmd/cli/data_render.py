@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from collections.abc import Iterator
 
 from ssmd.cli.render import table
+from ssmd.data.combined import CombinedInventory
 from ssmd.data.day_report import GapsReport, QualityReport, SideGaps, SideQuality, SideState
-from ssmd.data.inventory import DayStatus, Inventory, SideEntry
+from ssmd.data.inventory import DayStatus, Inventory, InventorySummary, SideEntry
 
 UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
@@ -83,12 +88,11 @@ def render_inventory(inventory: Inventory) -> str:
     ]
     lines.append(table(["Date", "Raw", "Normalized", "Status", "Quality", "Gaps", "Note"], rows))
     lines.append("")
-    lines.extend(summary_lines(inventory))
+    lines.extend(summary_lines(inventory.summary))
     return "\n".join(lines)
 
 
-def summary_lines(inventory: Inventory) -> list[str]:
-    summary = inventory.summary
+def summary_lines(summary: InventorySummary) -> list[str]:
     counts = summary.counts
     always = (DayStatus.COMPLETE, DayStatus.PARTIAL, DayStatus.MISSING)
     parts = [f"{counts[s]} {s.value}" for s in always]
@@ -179,3 +183,68 @@ def render_quality(report: QualityReport) -> str:
             f"{_number(records.normalized)} ({records.difference:+,}): {records.verdict.value}"
         )
     return "\n".join(lines)
+
+
+def render_inventories(combined: CombinedInventory) -> str:
+    """Each environment's report in turn, then one summary of them all."""
+    parts = [render_inventory(report) for report in combined.environments]
+    names = ", ".join(r.environment for r in combined.environments)
+    total = summary_lines(combined.summary)
+    total[0] = total[0].replace("Summary:", f"Combined: {combined.summary.environments} "
+                                f"environments ({names}),", 1)  # fmt: skip
+    rule = "-" * 72
+    return f"\n\n{rule}\n".join(parts) + f"\n\n{rule}\n" + "\n".join(total)
+
+
+CSV_COLUMNS = [
+    "environment", "feed", "date", "status", "raw_bytes", "normalized_bytes", "raw_records",
+    "normalized_records", "quality_score", "gap_count", "closed", "note",
+]  # fmt: skip
+
+
+def render_csv(reports: list[Inventory]) -> str:
+    """One header, one line per day and environment; empty cells for unknown values."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def cell(value: object) -> object:
+        return "" if value is None else value
+
+    for report in reports:
+        for row in report.days:
+            raw, normalized = row.raw, row.normalized
+            writer.writerow(
+                [
+                    report.environment,
+                    report.feed,
+                    row.date.isoformat(),
+                    row.status.value,
+                    cell(raw.byte_size if raw else None),
+                    cell(normalized.byte_size if normalized else None),
+                    cell(raw.record_count if raw else None),
+                    cell(normalized.record_count if normalized else None),
+                    cell(row.quality_score),
+                    cell(row.gap_count),
+                    cell(row.closed),
+                    cell(row.note),
+                ]
+            )
+    return buffer.getvalue()
+
+
+def json_chunks(combined: CombinedInventory) -> Iterator[str]:
+    """`combined.model_dump_json(indent=2)`, one environment at a time (the same text)."""
+    head = combined.model_dump(mode="json", include={"start", "end"})
+    yield "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items())
+    if not combined.environments:
+        yield '  "environments": [],\n'
+    else:
+        yield '  "environments": [\n'
+        for index, report in enumerate(combined.environments):
+            text = report.model_dump_json(indent=2)
+            yield "    " + text.replace("\n", "\n    ")
+            yield ",\n" if index < len(combined.environments) - 1 else "\n"
+        yield "  ],\n"
+    yield '  "summary": ' + combined.summary.model_dump_json(indent=2).replace("\n", "\n  ")
+    yield "\n}"

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel
 
 from ssmd.calendars import closed_reason
-from ssmd.data.fetch import DEFAULT_WORKERS, Progress, Reads, fetch_manifests
-from ssmd.data.manifest import DataType, Manifest, ManifestRead, ManifestStatus
+from ssmd.data.fetch import DEFAULT_WORKERS, FetchJob, Keep, Progress, fetch_all
+from ssmd.data.manifest import DataType, ManifestRead, ManifestStatus
 from ssmd.data.storage import DataError, StorageBackend
 from ssmd.models import Feed
 
@@ -124,46 +125,66 @@ def side_entry(read: ManifestRead) -> SideEntry | None:
     )
 
 
-def day_row(
-    day: dt.date, raw: ManifestRead, normalized: ManifestRead, closed: str | None
-) -> DayRow:
-    sides = {DataType.RAW: raw, DataType.NORMALIZED: normalized}
-    notes = [f"{t.value}: {r.problem}" for t, r in sides.items() if r.problem is not None]
-    manifests = [r.manifest for r in sides.values() if r.manifest is not None]
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What a report keeps of one manifest read: its row entry and what the totals add up.
+
+    Kept instead of the parsed manifest (gaps, timestamps...) so that ten
+    environments x three years stay small while the reads are in flight.
+    """
+
+    entry: SideEntry | None
+    byte_size: int = 0
+    """Of a usable manifest, processing ones included (the totals count what is stored)."""
+    record_count: int = 0
+
+
+NO_SIDE = Side(None)
+
+
+def side_of(read: ManifestRead) -> Side:
+    if read.manifest is None:
+        return NO_SIDE if read.problem is None else Side(side_entry(read))
+    return Side(side_entry(read), read.manifest.byte_size, read.manifest.record_count)
+
+
+def day_row(day: dt.date, raw: Side, normalized: Side, closed: str | None) -> DayRow:
+    sides = {DataType.RAW: raw.entry, DataType.NORMALIZED: normalized.entry}
+    notes = [f"{t.value}: {e.problem}" for t, e in sides.items() if e and e.problem is not None]
+    usable = [e for e in sides.values() if e is not None and e.status is not None]
     if notes:
         status = DayStatus.INVALID
-    elif not manifests:
+    elif not usable:
         status = DayStatus.CLOSED if closed else DayStatus.MISSING
     else:
-        worst = min(manifests, key=lambda m: WORST_FIRST.index(m.status))
-        status = DayStatus(worst.status.value)
+        worst = min((e.status for e in usable if e.status), key=WORST_FIRST.index)
+        status = DayStatus(worst.value)
     if not notes:
-        notes += [f"no {t.value} manifest" for t, r in sides.items() if not r.present and manifests]
-    if closed and (manifests or notes):
+        notes += [f"no {t.value} manifest" for t, e in sides.items() if e is None and usable]
+    if closed and (usable or notes):
         notes.append(f"calendar: {closed}")
-    scores = [m.quality_score for m in manifests if m.quality_score is not None]
+    scores = [e.quality_score for e in usable if e.quality_score is not None]
     return DayRow(
         date=day,
         status=status,
-        raw=side_entry(raw),
-        normalized=side_entry(normalized),
+        raw=raw.entry,
+        normalized=normalized.entry,
         quality_score=min(scores) if scores else None,
-        gap_count=max((len(m.gaps) for m in manifests), default=None),
+        gap_count=max((e.gap_count or 0 for e in usable), default=None),
         closed=closed,
         note="; ".join(notes) or None,
     )
 
 
-def summarize(rows: Sequence[DayRow], reads: Reads) -> InventorySummary:
+def summarize(
+    rows: Sequence[DayRow], sides: dict[tuple[DataType, dt.date], Side]
+) -> InventorySummary:
     counts = dict.fromkeys(DayStatus, 0)
     for row in rows:
         counts[row.status] += 1
 
     def total(data_type: DataType, field: str) -> int:
-        found: list[Manifest] = [
-            r.manifest for (t, _), r in reads.items() if t is data_type and r.manifest is not None
-        ]
-        return sum(int(getattr(m, field)) for m in found)
+        return sum(int(getattr(side, field)) for (t, _), side in sides.items() if t is data_type)
 
     return InventorySummary(
         days=len(rows),
@@ -172,6 +193,67 @@ def summarize(rows: Sequence[DayRow], reads: Reads) -> InventorySummary:
         normalized_bytes=total(DataType.NORMALIZED, "byte_size"),
         raw_records=total(DataType.RAW, "record_count"),
         normalized_records=total(DataType.NORMALIZED, "record_count"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One environment's report to build: its store and its feed."""
+
+    backend: StorageBackend
+    feed: Feed
+    environment: str
+
+
+def build_inventories(
+    targets: Sequence[Target],
+    start: dt.date,
+    end: dt.date,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress | None = None,
+) -> list[Inventory]:
+    """One report per target, every manifest of all of them read through one pool."""
+    days = date_range(start, end)
+    label = len(targets) > 1  # name the environment in a store fault's message
+    kept: list[dict[tuple[DataType, dt.date], Side]] = [{} for _ in targets]
+
+    def keeper(into: dict[tuple[DataType, dt.date], Side]) -> Keep:
+        def keep(data_type: DataType, day: dt.date, read: ManifestRead) -> None:
+            into[(data_type, day)] = side_of(read)
+
+        return keep
+
+    jobs = [
+        FetchJob(t.backend, t.feed.name, days, t.environment if label else None, keeper(k))
+        for t, k in zip(targets, kept, strict=True)
+    ]
+    fetch_all(jobs, workers, progress)
+    return [_report(t, days, sides) for t, sides in zip(targets, kept, strict=True)]
+
+
+def _report(
+    target: Target, days: list[dt.date], sides: dict[tuple[DataType, dt.date], Side]
+) -> Inventory:
+    feed = target.feed
+    rows = [
+        day_row(
+            day,
+            sides[(DataType.RAW, day)],
+            sides[(DataType.NORMALIZED, day)],
+            calendar_closed(feed, day),
+        )
+        for day in days
+    ]
+    return Inventory(
+        feed=feed.name,
+        environment=target.environment,
+        storage=target.backend.description,
+        start=days[0],
+        end=days[-1],
+        timezone=feed.calendar.timezone if feed.calendar else "UTC",
+        holiday_calendar=feed.calendar.holiday_calendar if feed.calendar else None,
+        days=rows,
+        summary=summarize(rows, sides),
     )
 
 
@@ -185,25 +267,5 @@ def build_inventory(
     progress: Progress | None = None,
 ) -> Inventory:
     """Every day from `start` to `end` (the venue's local dates), read from `backend`."""
-    days = date_range(start, end)
-    reads = fetch_manifests(backend, feed.name, days, workers, progress)
-    rows = [
-        day_row(
-            day,
-            reads[(DataType.RAW, day)],
-            reads[(DataType.NORMALIZED, day)],
-            calendar_closed(feed, day),
-        )
-        for day in days
-    ]
-    return Inventory(
-        feed=feed.name,
-        environment=environment,
-        storage=backend.description,
-        start=start,
-        end=end,
-        timezone=feed.calendar.timezone if feed.calendar else "UTC",
-        holiday_calendar=feed.calendar.holiday_calendar if feed.calendar else None,
-        days=rows,
-        summary=summarize(rows, reads),
-    )
+    target = Target(backend, feed, environment)
+    return build_inventories([target], start, end, workers, progress)[0]

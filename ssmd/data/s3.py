@@ -6,10 +6,11 @@ Retries use botocore's standard mode (throttling and transient errors are
 retried with backoff); what is still failing after that becomes one
 `StorageError` sentence, never a traceback.
 
-Before reading a range, one listing per bucket (1000 keys a request) says
-which manifests exist and their ETags: absent days cost no GET, and a
-manifest whose ETag matches the local cache costs none either. Without
-permission to list (s3:ListBucket), every manifest is simply fetched.
+A range is listed per bucket and calendar year (1000 keys a request, the
+years in parallel): the pages say which manifests exist and their ETags, so
+absent days cost no GET, and a manifest whose ETag matches the local cache
+costs none either. Without permission to list (s3:ListBucket), every
+manifest is simply fetched.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import boto3
@@ -31,8 +32,9 @@ from botocore.exceptions import (
 )
 
 from ssmd.data.cache import ManifestCache
+from ssmd.data.clients import ClientCache
 from ssmd.data.manifest import DataType
-from ssmd.data.storage import MANIFEST_NAME, StorageError, day_path
+from ssmd.data.storage import MANIFEST_NAME, ListingDenied, Segment, StorageError, day_path
 from ssmd.models import S3_DEFAULT_NORMALIZED_BUCKET, S3_DEFAULT_RAW_BUCKET, Storage
 
 if TYPE_CHECKING:
@@ -53,10 +55,6 @@ DENIED = {
 LISTING_MIN_DAYS = 3
 
 
-class ListingDenied(Exception):
-    pass
-
-
 class S3Storage:
     """`s3://<bucket>/[<prefix>/]<feed>/YYYY/MM/DD/manifest.json`, raw and normalized buckets."""
 
@@ -64,8 +62,9 @@ class S3Storage:
         self,
         storage: Storage,
         origin: str,
-        max_connections: int = 16,
+        max_connections: int = 32,
         cache: ManifestCache | None = None,
+        clients: ClientCache | None = None,
     ) -> None:
         self.origin = origin
         self.cache = cache
@@ -78,7 +77,6 @@ class S3Storage:
         self.requests = 0
         """GET and LIST requests sent (retries not counted), for tests and benchmarks."""
         self._count_lock = threading.Lock()
-        self._etags: dict[DataType, dict[str, str]] = {}
         self.page_size = 1000
         """Keys per listing request (S3's maximum; tests lower it to exercise paging)."""
         config = Config(
@@ -87,9 +85,18 @@ class S3Storage:
             connect_timeout=5,
             read_timeout=30,
         )
-        try:
-            self.client: S3Client = boto3.session.Session().client(
+        self._owns_client = clients is None
+
+        def make() -> S3Client:
+            return boto3.session.Session().client(
                 "s3", region_name=storage.region, endpoint_url=storage.endpoint_url, config=config
+            )
+
+        try:
+            self.client: S3Client = (
+                make()
+                if clients is None
+                else clients.get((storage.region, self.endpoint_url), make)
             )
         except (BotoCoreError, ValueError) as error:
             raise StorageError(
@@ -117,58 +124,65 @@ class S3Storage:
     def location(self, data_type: DataType, feed: str, day: dt.date) -> str:
         return f"s3://{self.buckets[data_type]}/{self.key(feed, day)}"
 
-    def plan(self, feed: str, first: dt.date, last: dt.date) -> None:
-        self._etags = {}
-        if (last - first).days + 1 < LISTING_MIN_DAYS:
-            return  # a listing would cost as many requests as it saves
-        for data_type in DataType:
-            with suppress(ListingDenied):  # no s3:ListBucket: one GET per manifest instead
-                self._etags[data_type] = self._list(data_type, feed, first, last)
-
-    def _list(
+    def listing(
         self, data_type: DataType, feed: str, first: dt.date, last: dt.date
-    ) -> dict[str, str]:
-        """Key -> ETag of every manifest of `feed` from `first` to `last`, in key order."""
+    ) -> list[Segment] | None:
+        if (last - first).days + 1 < LISTING_MIN_DAYS:
+            return None  # a listing would cost as many requests as it saves
+        segments = []
+        for year in range(first.year, last.year + 1):
+            start, end = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
+            segments.append(Segment(start, end, self._pages(data_type, feed, start, end)))
+        return segments
+
+    def _pages(
+        self, data_type: DataType, feed: str, first: dt.date, last: dt.date
+    ) -> Iterator[dict[dt.date, str]]:
+        """Day -> ETag of the manifests of `feed` from `first` to `last`, a page at a time."""
         bucket = self.buckets[data_type]
         base = self._feed_prefix(feed)
         # Keys sort by date: start just before the first day, stop after the last one.
+        prefix = f"{base}{first:%Y}/"
         start_after, stop_at = f"{base}{first:%Y/%m/%d}", f"{base}{last:%Y/%m/%d}/\U0010ffff"
-        found: dict[str, str] = {}
         token: str | None = None
         while True:
             with self._translated(data_type, listing=True):
                 self._count()
                 if token is None:
                     page = self.client.list_objects_v2(
-                        Bucket=bucket, Prefix=base, StartAfter=start_after, MaxKeys=self.page_size
+                        Bucket=bucket, Prefix=prefix, StartAfter=start_after, MaxKeys=self.page_size
                     )
                 else:
                     page = self.client.list_objects_v2(
-                        Bucket=bucket, Prefix=base, ContinuationToken=token, MaxKeys=self.page_size
+                        Bucket=bucket,
+                        Prefix=prefix,
+                        ContinuationToken=token,
+                        MaxKeys=self.page_size,
                     )
+            found: dict[dt.date, str] = {}
+            ended = False
             for entry in page.get("Contents", []):
                 key = entry["Key"]
                 if key > stop_at:
-                    return found
-                if key.endswith("/" + MANIFEST_NAME):
-                    found[key] = entry.get("ETag", "")
+                    ended = True
+                    break
+                day = _day_of(key, base)
+                if day is not None:
+                    found[day] = entry.get("ETag", "")
+            yield found
             token = page.get("NextContinuationToken")
-            if not page.get("IsTruncated") or token is None:
-                return found
+            if ended or not page.get("IsTruncated") or token is None:
+                return
 
-    def read(self, data_type: DataType, feed: str, day: dt.date) -> bytes | None:
+    def read(
+        self, data_type: DataType, feed: str, day: dt.date, tag: str | None = None
+    ) -> bytes | None:
         bucket = self.buckets[data_type]
         key = self.key(feed, day)
-        listed = self._etags.get(data_type)
-        etag = None
-        if listed is not None:
-            etag = listed.get(key)
-            if etag is None:
-                return None  # not in the listing: absent, no request needed
-            if self.cache is not None and etag:
-                cached = self.cache.get(f"s3://{bucket}/{key}", etag)
-                if cached is not None:
-                    return cached
+        if self.cache is not None and tag:
+            cached = self.cache.get(f"s3://{bucket}/{key}", tag)
+            if cached is not None:
+                return cached
         with self._translated(data_type):
             self._count()
             try:
@@ -235,4 +249,16 @@ class S3Storage:
         return self.endpoint_url or self.client.meta.endpoint_url
 
     def close(self) -> None:
-        self.client.close()
+        if self._owns_client:
+            self.client.close()
+
+
+def _day_of(key: str, base: str) -> dt.date | None:
+    """The day of `<base>YYYY/MM/DD/manifest.json`; None for any other key."""
+    rest = key[len(base) :]
+    if rest[4:5] + rest[7:8] != "//" or rest[10:] != "/" + MANIFEST_NAME:
+        return None
+    try:
+        return dt.date(int(rest[0:4]), int(rest[5:7]), int(rest[8:10]))
+    except ValueError:
+        return None

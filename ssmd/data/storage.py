@@ -11,11 +11,16 @@ is not a fault of the store and is reported on its own row instead.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ssmd.data.manifest import DataType
 from ssmd.models import Environment, StorageType
+
+if TYPE_CHECKING:
+    from ssmd.data.clients import ClientCache
 
 MANIFEST_NAME = "manifest.json"
 
@@ -28,6 +33,19 @@ class StorageError(DataError):
     """The store as a whole cannot be read (missing, denied, unreachable)."""
 
 
+class ListingDenied(Exception):
+    """Raised by a listing's pages when the store refuses to list (no s3:ListBucket)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of days whose manifests one listing names, page by page (day -> ETag)."""
+
+    first: dt.date
+    last: dt.date
+    pages: Iterator[dict[dt.date, str]]
+
+
 class StorageBackend(Protocol):
     @property
     def description(self) -> str:
@@ -38,12 +56,19 @@ class StorageBackend(Protocol):
         """The path or URL of one manifest, for messages."""
         ...
 
-    def plan(self, feed: str, first: dt.date, last: dt.date) -> None:
-        """Learn cheaply, before the reads, which manifests of the range exist (or do nothing)."""
+    def listing(
+        self, data_type: DataType, feed: str, first: dt.date, last: dt.date
+    ) -> list[Segment] | None:
+        """Listings that name the range's manifests, or None to read each day instead."""
         ...
 
-    def read(self, data_type: DataType, feed: str, day: dt.date) -> bytes | None:
-        """The manifest's bytes, or None when there is none. Safe to call from threads."""
+    def read(
+        self, data_type: DataType, feed: str, day: dt.date, tag: str | None = None
+    ) -> bytes | None:
+        """The manifest's bytes, or None when there is none. Safe to call from threads.
+
+        `tag` is the ETag a listing gave for it (a cached copy with that tag will do).
+        """
         ...
 
     def close(self) -> None: ...
@@ -76,10 +101,14 @@ class LocalStorage:
     def location(self, data_type: DataType, feed: str, day: dt.date) -> str:
         return str(self.path / data_type.value / day_path(feed, day))
 
-    def plan(self, feed: str, first: dt.date, last: dt.date) -> None:
-        pass  # a missing file costs one failed open: nothing to learn up front
+    def listing(
+        self, data_type: DataType, feed: str, first: dt.date, last: dt.date
+    ) -> list[Segment] | None:
+        return None  # a missing file costs one failed open: nothing to learn up front
 
-    def read(self, data_type: DataType, feed: str, day: dt.date) -> bytes | None:
+    def read(
+        self, data_type: DataType, feed: str, day: dt.date, tag: str | None = None
+    ) -> bytes | None:
         file = self.path / data_type.value / day_path(feed, day)
         try:
             return file.read_bytes()
@@ -98,12 +127,17 @@ class LocalStorage:
 
 
 def open_storage(
-    environment: Environment, root: Path, origin: str, max_connections: int = 16
+    environment: Environment,
+    root: Path,
+    origin: str,
+    max_connections: int = 32,
+    clients: ClientCache | None = None,
 ) -> StorageBackend:
     """The backend for an environment's `storage` block; `origin` is its file, for messages.
 
     There is no default store (SPEC section 4, no hidden defaults): an
-    environment without `storage` is refused.
+    environment without `storage` is refused. Stores opened with the same
+    `clients` share one S3 client (and its connection pool) per endpoint.
     """
     storage = environment.storage
     if storage is None:
@@ -128,4 +162,4 @@ def open_storage(
             "install it with `pip install 'ssmd-metadata[s3]'`"
         ) from None
 
-    return S3Storage(storage, origin, max_connections, ManifestCache.default())
+    return S3Storage(storage, origin, max_connections, ManifestCache.default(), clients)

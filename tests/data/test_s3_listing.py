@@ -115,3 +115,46 @@ def test_without_list_permission_every_manifest_is_fetched(
         server.stop()
     assert statuses(report) == EXPECTED_STATUS
     assert s3.requests == 2 + 2 * len(EXPECTED_STATUS)  # two denied listings, then every GET
+
+
+def test_gets_start_while_the_listing_still_pages(moto_server: MotoServer, kalshi: Feed) -> None:
+    """A page's GETs are queued when it arrives, not after the whole listing (botocore's hooks
+    record the order in which requests go out)."""
+    store = S3Store(moto_server, "raw-overlap", "normalized-overlap")
+    dataset.fill(store)
+    s3 = backend(store)
+    s3.page_size = 2
+    sent: list[tuple[str, str]] = []
+
+    def record(params: dict[str, object], model: object, **_: object) -> None:
+        sent.append((str(getattr(model, "name", "")), str(params.get("Bucket", ""))))
+
+    s3.client.meta.events.register("provide-client-params.s3.*", record)
+    report = build_inventory(s3, kalshi, "test", START, END, workers=4)
+    assert statuses(report) == EXPECTED_STATUS
+    raw = [name for name, bucket in sent if bucket == "raw-overlap"]
+    last_page = max(i for i, name in enumerate(raw) if name == "ListObjectsV2")
+    assert raw.index("GetObject") < last_page, raw
+
+
+def test_a_range_over_new_year_lists_each_year(moto_server: MotoServer, kalshi: Feed) -> None:
+    store = S3Store(moto_server, "raw-years", "normalized-years")
+    days = [dt.date(2024, 12, 30), dt.date(2024, 12, 31), dt.date(2025, 1, 2)]
+    for day in days:
+        for data_type in ("raw", "normalized"):
+            store.put(data_type, FEED, day, dataset.encoded(dataset.body(day, data_type)))
+    s3 = backend(store)
+    prefixes: list[str] = []
+    s3.client.meta.events.register(
+        "provide-client-params.s3.ListObjectsV2",
+        lambda params, **_: prefixes.append(str(params.get("Prefix"))),
+    )
+    report = build_inventory(s3, kalshi, "test", days[0], days[-1])
+    assert sorted(prefixes) == sorted(
+        f"team/md/{FEED}/{year}/" for year in (2024, 2025) for _ in ("raw", "normalized")
+    )
+    assert {str(r.date): r.status.value for r in report.days} == {
+        "2024-12-30": "complete", "2024-12-31": "complete",
+        "2025-01-01": "closed", "2025-01-02": "complete",
+    }  # fmt: skip
+    assert s3.requests == 4 + 6  # two listings per bucket, one GET per manifest present
