@@ -13,24 +13,10 @@ test checks that page against it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from ssmd.models import CompatibilityLevel
 
-class Level(StrEnum):
-    WIRE = "wire"
-    WIRE_TEXT = "wire+text"
-    SOURCE = "source"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    def includes(self, other: Level) -> bool:
-        """True when checking at this level also checks `other`'s rules."""
-        return other.rank <= self.rank
-
-
-_RANK = {Level.WIRE: 0, Level.WIRE_TEXT: 1, Level.SOURCE: 2}
+Level = CompatibilityLevel
 
 
 @dataclass(frozen=True, slots=True)

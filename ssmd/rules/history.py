@@ -95,8 +95,10 @@ def compatibility_holds(document: Document, context: Context) -> Iterator[Findin
 
     The structural checker compares the two versions' compiled schemas (older
     by `effective_from` -> newer) with the rules of Cap'n Proto's "Evolving
-    your protocol"; a wire-breaking change (see docs/history.md for the rule
-    ids) makes the `compatible_with` entry an error. A version that breaks
+    your protocol"; a change that breaks the schema's `compatibility` level
+    (`wire` unless the schema says `wire+text` or `source`; rule ids and
+    levels in docs/evolution.md) makes the `compatible_with` entry an error,
+    unless the schema's `compatibility_ignore` accepts it with a reason. A version that breaks
     the version before it without claiming compatibility, and whose
     `breaking_changes` is empty, gets a warning under the same code: say what
     breaks, in words, for the people running the old version.
@@ -150,4 +152,5 @@ def _compare(
 def _summary(comparison: Comparison) -> str:
     first, *rest = comparison.breaking
     more = f" (and {len(rest)} more: `ssmd schema diff {comparison.old} {comparison.new}`)"
-    return f"{first.rule}: {first.message}" + (more if rest else "")
+    level = f" at level {comparison.level.value}" if first.level != "wire" else ""
+    return f"{first.rule}{level}: {first.message}" + (more if rest else "")
