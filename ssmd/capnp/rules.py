@@ -61,7 +61,7 @@ RULES: dict[str, EvolutionRule] = {
             "a field kept its ordinal and type but moved in the encoding (reported only when "
             "no other change in the struct explains it)",
             _OLD_NEW,
-            "a union's tag moved because its members changed",
+            "none from a real pair (layout follows ordinals and types): a safety net",
         ),
         EvolutionRule(
             "ORDINAL_STABLE",
@@ -134,7 +134,7 @@ RULES: dict[str, EvolutionRule] = {
             Level.WIRE,
             "a method's results are no longer a compatible evolution of the old ones",
             "new servers' answers are misread by old clients (and the reverse)",
-            "`-> (value :Text)` -> `-> (value :Data, ...)` with a type change",
+            "`-> (stream :Text)` -> `-> (stream :UInt64)`",
         ),
         EvolutionRule(
             "SUPERCLASS_NO_DELETE",

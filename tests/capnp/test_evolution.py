@@ -166,3 +166,10 @@ def test_findings_name_old_and_new_elements(judged: Any) -> None:
     assert (change.old_element, change.element) == ("Trade.size", "Trade.quantity")
     assert change.breaking and change.level == "wire+text"
     assert "JSON" in change.consequence
+
+
+def test_docs_list_every_rule_with_its_level() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "evolution.md").read_text()
+    for rule in RULES.values():
+        row = f"| `{rule.id}` | {rule.level.value} | {rule.summary} | {rule.example} |"
+        assert row in page, f"docs/evolution.md lacks (or has a stale row for) {rule.id}"
