@@ -6,6 +6,8 @@ workspace that never runs them never starts git.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -15,7 +17,15 @@ from ssmd.resolve import in_date_order
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Finding, Severity, rule
 from ssmd.rules.schemas import versions_by_file
-from ssmd.schema_diff import Comparison, compare_versions, compile_history_texts
+from ssmd.schema_diff import (
+    Comparison,
+    compare_structures,
+    compare_versions,
+    compile_history_texts,
+    structure_of,
+    version_structure,
+)
+from ssmd.span import Span
 
 
 @rule("SSMD206", "older-version-not-in-history", Severity.WARNING, Kind.SCHEMA)
@@ -89,7 +99,7 @@ def status_moves_forward(document: Document, context: Context) -> Iterator[Findi
             )
 
 
-@rule("SSMD208", "compatibility-contradicted", Severity.ERROR, Kind.SCHEMA)
+@rule("SSMD208", "compatibility-contradicted", Severity.ERROR, Kind.SCHEMA, Kind.CAPNP)
 def compatibility_holds(document: Document, context: Context) -> Iterator[Finding]:
     """`compatible_with` claims a compatibility that the Cap'n Proto structures contradict.
 
@@ -102,7 +112,16 @@ def compatibility_holds(document: Document, context: Context) -> Iterator[Findin
     the version before it without claiming compatibility, and whose
     `breaking_changes` is empty, gets a warning under the same code: say what
     breaks, in words, for the people running the old version.
+
+    In a `.capnp` file whose text is not yet any version's recorded hash (an
+    edit in progress, such as an unsaved editor buffer), the text is taken as
+    the newest version on that file and compared with every version that
+    version claims `compatible_with`; each break is reported on the line of
+    the field, enumerant or method it concerns, with its evolution rule id.
     """
+    if document.kind is Kind.CAPNP:
+        yield from _edited_text_breaks(document, context)
+        return
     schema = document.model
     if not isinstance(schema, Schema):
         return
@@ -154,3 +173,56 @@ def _summary(comparison: Comparison) -> str:
     more = f" (and {len(rest)} more: `ssmd schema diff {comparison.old} {comparison.new}`)"
     level = f" at level {comparison.level.value}" if first.level != "wire" else ""
     return f"{first.rule}{level}: {first.message}" + (more if rest else "")
+
+
+def _edited_text_breaks(document: Document, context: Context) -> Iterator[Finding]:
+    workspace = context.workspace
+    content = workspace.capnp_bytes.get(document.path)
+    if content is None:
+        return
+    current = "sha256:" + hashlib.sha256(content).hexdigest()
+    after = None
+    for schema_document in workspace.of_kind(Kind.SCHEMA):
+        schema = schema_document.model
+        if not isinstance(schema, Schema):
+            continue
+        members = versions_by_file(schema).get(document.path)
+        if not members or any(v.hash == current for _, v in members):
+            continue  # no version on this file, or the text is recorded: the YAML says it
+        _, newest = members[-1]
+        by_id = {v.version: v for v in reversed(schema.versions)}
+        for other_id in newest.compatible_with:
+            other = by_id.get(other_id)
+            if other is None or other is newest:
+                continue
+            before = version_structure(workspace, schema, other)
+            if before.structure is None:
+                continue
+            label = f"{schema.name}:{newest.version}"
+            if after is None:
+                after = structure_of(workspace, label, document.path, content, "this text")
+            if after.structure is None:
+                return  # SSMD203 reports why it does not compile
+            old_label = f"{schema.name}:{other.version}"
+            comparison = compare_structures(
+                old_label, label, before, after, schema.compatibility, schema
+            )
+            for change in comparison.breaking:
+                yield Finding(
+                    f"{change.rule}: {change.message}; {label} claims compatible_with "
+                    f"{other.version}, but {change.consequence}",
+                    span=_name_span(document, change.new_location, change.element),
+                )
+
+
+def _name_span(document: Document, at: tuple[int, int] | None, element: str) -> Span:
+    if at is None:
+        return Span.whole_line(document.text, 0)
+    lines = document.text.split("\n")
+    line = lines[at[0]] if at[0] < len(lines) else ""
+    word = _WORD.match(line, at[1])
+    end = word.end() if word else at[1] + 1
+    return document.lines.clamp_span(Span.of(at[0], at[1], at[0], end))
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
