@@ -211,26 +211,36 @@ class _Checker:
             pairs.append((name, match))
             taken.add(match)
         free = [n for n in new_nodes if n not in taken and n not in old_nodes]
-        for name in unpaired:
+        renamed_scopes = {old: new for old, new in pairs}
+        # Outer declarations first, so a renamed struct's nested types are looked for inside
+        # its new name; in a scope, the best-resembling candidate (more than half the old
+        # member names kept, no tie) is the rename, each candidate taken once.
+        for name in sorted(unpaired, key=lambda n: n.count(".")):
             node = old_nodes[name]
             scope = name.rpartition(".")[0]
-            candidates = [
-                n
-                for n in free
-                if new_nodes[n]["kind"] == node["kind"] and n.rpartition(".")[0] == scope
-            ]
-            lone = [n for n in unpaired if old_nodes[n]["kind"] == node["kind"]]
-            if len(candidates) == 1 and sum(n.rpartition(".")[0] == scope for n in lone) == 1:
-                match = candidates[0]
+            scope = renamed_scopes.get(scope, scope)
+            scored = sorted(
+                (
+                    (self.resemblance(node["id"], new_nodes[n]["id"]), n)
+                    for n in free
+                    if new_nodes[n]["kind"] == node["kind"] and n.rpartition(".")[0] == scope
+                ),
+                reverse=True,
+            )
+            tied = len(scored) > 1 and scored[1][0] == scored[0][0]
+            if scored and scored[0][0] > 0.5 and not tied:
+                match = scored[0][1]
                 free.remove(match)
-                self.add(
-                    "TYPE_NO_DELETE",
-                    name,
-                    match,
-                    f"{node['kind']} {name} was renamed to {match}: code naming {name} no "
-                    "longer compiles",
-                    old_element=name,
-                )
+                renamed_scopes[name] = match
+                if _leaf(match) != _leaf(name):
+                    self.add(
+                        "TYPE_NO_DELETE",
+                        name,
+                        match,
+                        f"{node['kind']} {name} was renamed to {match}: code naming {name} no "
+                        "longer compiles",
+                        old_element=name,
+                    )
                 if new_nodes[match]["id"] != node["id"]:
                     self.id_changed(name, match, node, new_nodes[match], renamed=True)
                 pairs.append((name, match))
@@ -242,6 +252,14 @@ class _Checker:
                 f"{node['kind']} {name} was removed (or renamed and no longer recognisable)",
             )
         return pairs
+
+    def resemblance(self, old_id: str, new_id: str) -> float:
+        """The share of the old declaration's member names the new one keeps (1 if none)."""
+        before, after = self.old_type(old_id) or {}, self.new_type(new_id) or {}
+        names_before, names_after = _member_names(before), _member_names(after)
+        if not names_before:
+            return 1.0 if not names_after else 0.0
+        return len(names_before & names_after) / len(names_before)
 
     def id_changed(
         self, old_name: str, new_name: str, old: dict[str, Any], new: dict[str, Any], **kw: bool
@@ -463,6 +481,10 @@ class _Checker:
                 wide, narrow = after.get("any", "anyKind"), before.get("any", "anyKind")
                 if wide in ("anyKind", narrow):
                     return source_note if wide == narrow else (Level.WIRE_TEXT, "")
+                if narrow == "anyKind":
+                    # AnyPointer -> AnyStruct/AnyList/Capability: Cap'n Proto's loader accepts
+                    # it and its own schemas did it; values of another kind would not read.
+                    return (Level.SOURCE, "")
                 return (
                     Level.WIRE,
                     f"old values may be any {_ANY_NAMES.get(narrow, narrow)}, "
@@ -799,7 +821,8 @@ def _slots(struct: dict[str, Any], description: dict[str, Any]) -> Iterator[_Slo
         for entry in members:
             here = unions
             if entry.get("discriminant") is not None:
-                here = (*unions, (anchor, entry["discriminant"]))
+                # (depth, anchor): a union nested in another may share its smallest ordinal.
+                here = (*unions, (len(unions) * 1_000_000 + anchor, entry["discriminant"]))
             path = f"{prefix}{entry['name']}"
             if entry["which"] == "group":
                 group = types.get(entry["group"])
@@ -823,6 +846,11 @@ def _ordinals(entry: dict[str, Any], types: dict[str, Any]) -> Iterator[int]:
                     yield member["ordinal"]
                 elif member["which"] == "group":
                     pending.append(types.get(member["group"]))
+
+
+def _member_names(node: dict[str, Any]) -> set[str]:
+    entries = node.get("fields") or node.get("enumerants") or node.get("methods") or []
+    return {str(e["name"]) for e in entries}
 
 
 def _enter(brand: list[dict[str, Any]], env: Env) -> Env:

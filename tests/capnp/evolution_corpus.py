@@ -249,6 +249,35 @@ CASES: list[Case] = [
         {"TYPE_NO_DELETE"},
         reverse=set(),
     ),
+    case(
+        "two structs renamed in one scope, nested types following",
+        "history: a file's types renamed together (each matched by its members)",
+        "struct JsonQuote {\n  bid @0 :Float64;\n  ask @1 :Float64;\n"
+        "  struct Level { px @0 :Float64; }\n}\n"
+        "struct JsonTrade { price @0 :Float64; size @1 :UInt32; }\n",
+        "struct Quote {\n  bid @0 :Float64;\n  ask @1 :Float64;\n"
+        "  struct Level { px @0 :Float64; }\n}\n"
+        "struct Trade { price @0 :Float64; size @1 :UInt64; }\n",
+        {"TYPE_NO_DELETE", "FIELD_SAME_TYPE"},
+    ),
+    case(
+        "a union member moved into nested new unions",
+        "history: a Void member became a group of unions with only new members beside it",
+        "struct Kind {\n  union {\n    text @0 :Void;\n    pointer :union {\n"
+        "      unconstrained @1 :Void;\n      parameter @2 :UInt16;\n    }\n  }\n}\n",
+        "struct Kind {\n  union {\n    text @0 :Void;\n    pointer :union {\n"
+        "      unconstrained :union {\n        anyKind @1 :Void;\n        struct @3 :Void;\n"
+        "      }\n      parameter @2 :UInt16;\n    }\n  }\n}\n",
+        {"FIELD_SAME_NAME"},
+    ),
+    case(
+        "an AnyPointer field narrowed to the kind it always held",
+        "history: a value's list member narrowed to AnyList (Cap'n Proto's loader accepts it)",
+        _with(TRADE, "side @2 :Side;", "side @2 :Side;\n  items @3 :AnyPointer;"),
+        _with(TRADE, "side @2 :Side;", "side @2 :Side;\n  items @3 :AnyList;"),
+        {"FIELD_SAME_SOURCE_TYPE"},
+        reverse={"FIELD_SAME_TEXT_TYPE"},
+    ),
     # --- planted breaks ------------------------------------------------------------------
     case(
         "FIELD_NO_DELETE",
