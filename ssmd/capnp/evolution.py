@@ -537,6 +537,10 @@ class _Checker:
             return (None, "") if same else (Level.WIRE, "one side's declaration is unknown")
         if old_node["kind"] != new_node["kind"]:
             return (Level.WIRE, "")
+        if old_node["kind"] == "interface" and not same:
+            # Calls on a capability carry its interface id: readers of either version would
+            # call methods the other side's objects do not implement.
+            return (Level.WIRE, "calls on the capability carry the interface's id")
         inner_old = _enter(before.get("brand", []), old_env)
         inner_new = _enter(after.get("brand", []), new_env)
         key = (old_id + repr(inner_old), new_id + repr(inner_new), old_node["kind"])

@@ -540,6 +540,24 @@ CASES: list[Case] = [
         near_miss_of="METHOD_RESULTS_COMPATIBLE",
     ),
     case(
+        "FIELD_SAME_TYPE: a capability field's interface swapped",
+        "ref: RPC calls name the interface by id",
+        "interface Feed { stop @0 () -> (); }\ninterface Tape { stop @0 () -> (); }\n"
+        "struct Session { feed @0 :Feed; }\n",
+        "interface Feed { stop @0 () -> (); }\ninterface Tape { stop @0 () -> (); }\n"
+        "struct Session { feed @0 :Tape; }\n",
+        {"FIELD_SAME_TYPE"},
+        reverse={"FIELD_SAME_TYPE"},
+    ),
+    case(
+        "near miss of FIELD_SAME_TYPE: a capability field widened to Capability",
+        "loader: canUpgradeToAnyPointer (an interface is a Capability)",
+        "interface Feed { stop @0 () -> (); }\nstruct Session { feed @0 :Feed; }\n",
+        "interface Feed { stop @0 () -> (); }\nstruct Session { feed @0 :Capability; }\n",
+        {"FIELD_SAME_TEXT_TYPE"},
+        near_miss_of="FIELD_SAME_TYPE",
+    ),
+    case(
         "SUPERCLASS_NO_DELETE",
         "planted: a superclass dropped",
         BASE_FEED,

@@ -40,6 +40,7 @@ LOADER_STRICTER = {
     "a struct field widened to AnyPointer",
     "a struct field widened to AnyStruct",
     "Text becomes Data",
+    "near miss of FIELD_SAME_TYPE: a capability field widened to Capability",
 }
 
 

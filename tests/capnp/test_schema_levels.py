@@ -135,6 +135,20 @@ def test_cli_levels_and_formats(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
+def test_a_link_pointing_out_of_the_registry_is_named(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.capnp"
+    outside.write_text(V2)
+    root = tmp_path / "registry"
+    registry(root, V2)
+    link = root / SCHEMAS / "trade_v2.capnp"
+    link.unlink()
+    link.symlink_to(outside)
+    comparison = diff(Workspace.load(root))
+    assert comparison.problem is not None  # type: ignore[attr-defined]
+    assert "was not read" in comparison.problem  # type: ignore[attr-defined]
+    assert "not in a git repository" not in comparison.problem  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(
     ("new", "expected"),
     [
