@@ -466,9 +466,11 @@ class _Checker:
         """The lowest level the change from `old` to `new` breaks (None: it breaks none)."""
         before, old_env = _resolve(*old)
         after, new_env = _resolve(*new)
+        # A type parameter introduced, dropped or exchanged (`:A` -> `:B`) is the same
+        # AnyPointer on the wire; uses that bind the parameters are compared where they are.
         source_note: tuple[Level | None, str] = (
             (Level.SOURCE, "")
-            if (before.get("param") is None) != (after.get("param") is None)
+            if (before.get("param") or [None, None])[1] != (after.get("param") or [None, None])[1]
             else (None, "")
         )
         kind, other = before["kind"], after["kind"]

@@ -176,6 +176,13 @@ CASES: list[Case] = [
         {"FIELD_SAME_SOURCE_TYPE"},
     ),
     case(
+        "a generic struct's field moved to its other parameter",
+        "ref: generics (binary identical; the uses that bind them are compared)",
+        "struct Pair(A, B) { first @0 :A; second @1 :B; }\n",
+        "struct Pair(A, B) { first @0 :B; second @1 :A; }\n",
+        {"FIELD_SAME_SOURCE_TYPE"},
+    ),
+    case(
         "Text without default gets an explicit empty default",
         "loader: defaults compared by value (issue 14: flagged before)",
         _with(TRADE, "side @2 :Side;", "side @2 :Side;\n  venue @3 :Text;"),
