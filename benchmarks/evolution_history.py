@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from ssmd.capnp.compiler import CapnpCompiler
@@ -84,10 +85,8 @@ def main() -> None:
             ]
         )
         compared = failed = 0
-        for (before, result_before), (after, result_after) in zip(
-            zip(history, results, strict=True), list(zip(history, results, strict=True))[1:],
-            strict=False,
-        ):
+        paired = list(zip(history, results, strict=True))
+        for (_, result_before), (after, result_after) in pairwise(paired):
             if not (result_before.ok and result_after.ok):
                 failed += 1
                 continue
@@ -102,7 +101,8 @@ def main() -> None:
                     totals[level] += 1
             for change in changes:
                 if change.level == Level.WIRE.value or arguments.all:
-                    print(f"  {after[0][:10]} {path}: {change.rule} [{change.level}]: {change.message}")
+                    where = f"{after[0][:10]} {path}"
+                    print(f"  {where}: {change.rule} [{change.level}]: {change.message}")
         pairs_total += compared
         print(f"{path}: {len(history)} revisions, {compared} pairs compared, {failed} not compiled")
     print(f"pairs compared: {pairs_total}")

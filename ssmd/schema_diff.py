@@ -165,8 +165,9 @@ def compare_structures(
 ) -> Comparison:
     assert before.structure is not None and after.structure is not None
     changes = check_evolution(before.structure, after.structure, level)
-    old_places = locate(before.text or "")
-    new_places = locate(after.text or "")
+    # Texts are scanned only when there is something to place (the common case has nothing).
+    old_places = locate(before.text or "") if changes else {}
+    new_places = locate(after.text or "") if changes else {}
     placed = [
         replace(
             c,

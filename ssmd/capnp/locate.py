@@ -22,7 +22,7 @@ _TOKEN = re.compile(
       | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)
       | (?P<colon>:) | (?P<paren>[()])
       | (?P<newline>\n)
-      | (?P<other>[^\sA-Za-z_{}\#";:@()]+|@|\s)""",
+      | (?P<other>[^\sA-Za-z_{}\#";:@()]+|@|[ \t\r\f\v]+)""",
     re.VERBOSE,
 )
 _DECLARES = {"struct", "enum", "interface"}
