@@ -115,9 +115,10 @@ def compatibility_holds(document: Document, context: Context) -> Iterator[Findin
 
     In a `.capnp` file whose text is not yet any version's recorded hash (an
     edit in progress, such as an unsaved editor buffer), the text is taken as
-    the newest version on that file and compared with every version that
-    version claims `compatible_with`; each break is reported on the line of
-    the field, enumerant or method it concerns, with its evolution rule id.
+    the newest version on that file and compared with every version it claims
+    `compatible_with` and every version claiming `compatible_with` it (older
+    -> newer); each break is reported on the line of the field, enumerant or
+    method it concerns, with its evolution rule id.
     """
     if document.kind is Kind.CAPNP:
         yield from _edited_text_breaks(document, context)
@@ -181,7 +182,7 @@ def _edited_text_breaks(document: Document, context: Context) -> Iterator[Findin
     if content is None:
         return
     current = "sha256:" + hashlib.sha256(content).hexdigest()
-    after = None
+    edited = None
     for schema_document in workspace.of_kind(Kind.SCHEMA):
         schema = schema_document.model
         if not isinstance(schema, Schema):
@@ -191,27 +192,43 @@ def _edited_text_breaks(document: Document, context: Context) -> Iterator[Findin
             continue  # no version on this file, or the text is recorded: the YAML says it
         _, newest = members[-1]
         by_id = {v.version: v for v in reversed(schema.versions)}
-        for other_id in newest.compatible_with:
-            other = by_id.get(other_id)
-            if other is None or other is newest:
+        # Versions it claims, and versions claiming it: compared older -> newer by date.
+        related = [by_id[o] for o in newest.compatible_with if o in by_id]
+        related += [v for v in schema.versions if newest.version in v.compatible_with]
+        label = f"{schema.name}:{newest.version}"
+        unique = {v.version: v for v in related if v is not newest}
+        for other in unique.values():
+            known = version_structure(workspace, schema, other)
+            if known.structure is None:
                 continue
-            before = version_structure(workspace, schema, other)
-            if before.structure is None:
-                continue
-            label = f"{schema.name}:{newest.version}"
-            if after is None:
-                after = structure_of(workspace, label, document.path, content, "this text")
-            if after.structure is None:
+            if edited is None:
+                edited = structure_of(workspace, label, document.path, content, "this text")
+            if edited.structure is None:
                 return  # SSMD203 reports why it does not compile
-            old_label = f"{schema.name}:{other.version}"
-            comparison = compare_structures(
-                old_label, label, before, after, schema.compatibility, schema
+            other_label = f"{schema.name}:{other.version}"
+            edited_is_new = other.effective_from <= newest.effective_from
+            claim = (
+                f"{label} claims compatible_with {other.version}"
+                if other.version in newest.compatible_with
+                else f"{other_label} claims compatible_with {newest.version}"
             )
+            if edited_is_new:
+                comparison = compare_structures(
+                    other_label, label, known, edited, schema.compatibility, schema
+                )
+            else:
+                comparison = compare_structures(
+                    label, other_label, edited, known, schema.compatibility, schema
+                )
             for change in comparison.breaking:
+                at, element = (
+                    (change.new_location, change.element)
+                    if edited_is_new
+                    else (change.old_location, change.old_element)
+                )
                 yield Finding(
-                    f"{change.rule}: {change.message}; {label} claims compatible_with "
-                    f"{other.version}, but {change.consequence}",
-                    span=_name_span(document, change.new_location, change.element),
+                    f"{change.rule}: {change.message}; {claim}, but {change.consequence}",
+                    span=_name_span(document, at, element),
                 )
 
 
