@@ -179,12 +179,14 @@ def _summary(comparison: Comparison) -> str:
 def _edited_text_breaks(document: Document, context: Context) -> Iterator[Finding]:
     workspace = context.workspace
     content = workspace.capnp_bytes.get(document.path)
-    if content is None:
+    users = sorted(workspace.schemas_using(document.path))
+    if content is None or not users:
         return
     current = "sha256:" + hashlib.sha256(content).hexdigest()
     edited = None
-    for schema_document in workspace.of_kind(Kind.SCHEMA):
-        schema = schema_document.model
+    for schema_path in users:
+        schema_document = workspace.documents.get(schema_path)
+        schema = schema_document.model if schema_document is not None else None
         if not isinstance(schema, Schema):
             continue
         members = versions_by_file(schema).get(document.path)
