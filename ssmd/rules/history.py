@@ -173,7 +173,11 @@ def _summary(comparison: Comparison) -> str:
     first, *rest = comparison.breaking
     more = f" (and {len(rest)} more: `ssmd schema diff {comparison.old} {comparison.new}`)"
     level = f" at level {comparison.level.value}" if first.level != "wire" else ""
-    return f"{first.rule}{level}: {first.message}" + (more if rest else "")
+    where = ""
+    if first.new_location is not None and comparison.new_path:
+        line, column = first.new_location
+        where = f" ({comparison.new_path.rsplit('/', 1)[-1]}:{line + 1}:{column + 1})"
+    return f"{first.rule}{level}: {first.message}{where}" + (more if rest else "")
 
 
 def _edited_text_breaks(document: Document, context: Context) -> Iterator[Finding]:
