@@ -1,6 +1,6 @@
 """Run the evolution checker over every consecutive pair of a real schema file's git history.
 
-    python benchmarks/evolution_history.py --repo PATH FILE [FILE ...] [--level wire]
+    python benchmarks/evolution_history.py --repo PATH [--import-root DIR] [--all] FILE [FILE ...]
 
 For each FILE (a path inside the git repository at PATH; renames followed)
 every committed revision is compiled (one compiler child for all of them)
@@ -18,6 +18,7 @@ records the figures and the verdict on each alarm).
 from __future__ import annotations
 
 import argparse
+import posixpath
 import subprocess
 import time
 from itertools import pairwise
@@ -29,21 +30,38 @@ from ssmd.capnp.imports import scan_imports
 from ssmd.capnp.rules import Level
 
 
-def siblings(repo: Path, commit: str, path: str, content: bytes) -> dict[str, bytes]:
-    """The files `content` imports by a relative name, as they were in the same commit."""
+def imported_files(
+    repo: Path, commit: str, path: str, content: bytes, root: str
+) -> dict[str, bytes]:
+    """Every file `content` imports, transitively, as it was in the same commit.
+
+    Keys are paths relative to `root` (the repository folder absolute imports such as
+    `/sandstorm/util.capnp` start from); Cap'n Proto's own `/capnp/...` files are left to
+    the compiler's standard imports.
+    """
     found: dict[str, bytes] = {}
-    folder = str(Path(path).parent)
-    for imported in scan_imports(content.decode("utf-8", "replace")):
-        target = imported.target
-        if target.startswith("/") or "/" in target:
-            continue
-        shown = subprocess.run(
-            ["git", "-C", str(repo), "show", f"{commit}:{folder}/{target}"],
-            capture_output=True,
-            check=False,
-        )
-        if shown.returncode == 0:
-            found[target] = shown.stdout
+    pending = [(path, content)]
+    while pending:
+        importer, text = pending.pop()
+        for imported in scan_imports(text.decode("utf-8", "replace")):
+            target = imported.target
+            if target.startswith("/capnp/"):
+                continue
+            if target.startswith("/"):
+                in_repo = posixpath.normpath(f"{root}/{target.lstrip('/')}")
+            else:
+                in_repo = posixpath.normpath(f"{posixpath.dirname(importer)}/{target}")
+            key = posixpath.relpath(in_repo, root)
+            if key in found or key.startswith(".."):
+                continue
+            shown = subprocess.run(
+                ["git", "-C", str(repo), "show", f"{commit}:{in_repo}"],
+                capture_output=True,
+                check=False,
+            )
+            if shown.returncode == 0:
+                found[key] = shown.stdout
+                pending.append((in_repo, shown.stdout))
     return found
 
 
@@ -69,6 +87,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("files", nargs="+")
+    parser.add_argument(
+        "--import-root",
+        default=".",
+        help="repository folder that absolute imports start from (e.g. src, c++/src)",
+    )
     parser.add_argument("--all", action="store_true", help="print findings of every level")
     arguments = parser.parse_args()
     started = time.perf_counter()
@@ -77,13 +100,12 @@ def main() -> None:
     pairs_total = 0
     for path in arguments.files:
         history = revisions(arguments.repo, path)
-        name = Path(path).name
-        results = compiler.compile_variants(
-            [
-                ({**siblings(arguments.repo, commit, at, content), name: content}, name)
-                for commit, at, content in history
-            ]
-        )
+        variants = []
+        for commit, at, content in history:
+            name = posixpath.relpath(at, arguments.import_root)
+            files = imported_files(arguments.repo, commit, at, content, arguments.import_root)
+            variants.append(({**files, name: content}, name))
+        results = compiler.compile_variants(variants)
         compared = failed = 0
         paired = list(zip(history, results, strict=True))
         for (_, result_before), (after, result_after) in pairwise(paired):

@@ -545,6 +545,10 @@ class _Checker:
             return (Level.WIRE, "calls on the capability carry the interface's id")
         inner_old = _enter(before.get("brand", []), old_env)
         inner_new = _enter(after.get("brand", []), new_env)
+        if same and self.was_generic(inner_old, inner_new):
+            # One generic declaration used with other bindings: its own changes are reported
+            # where it is declared, so only the bindings are compared here.
+            return self.bindings_change(inner_old, inner_new)
         key = (old_id + repr(inner_old), new_id + repr(inner_new), old_node["kind"])
         if key in self.in_progress:
             return (None, "")
@@ -574,6 +578,32 @@ class _Checker:
         if any(c.level == Level.WIRE_TEXT.value for c in found):
             return (Level.WIRE_TEXT, "names differ between the two types")
         return (None if same else Level.SOURCE, "")
+
+    def was_generic(self, old_env: Env, new_env: Env) -> bool:
+        """True when every generic scope bound on either side was already generic before
+        (else a type was made generic, and its body is compared with the bindings put in)."""
+        for scope in {*old_env, *new_env}:
+            old_scope = self.old_type(scope) or self.old_type(
+                next((o for o, n in self.id_map.items() if n == scope), scope)
+            )
+            if old_scope is None or not old_scope.get("params"):
+                return False
+        return True
+
+    def bindings_change(self, old_env: Env, new_env: Env) -> tuple[Level | None, str]:
+        worst: tuple[Level | None, str] = (None, "")
+        unbound: dict[str, Any] = {"kind": "anyPointer", "any": "anyKind"}
+        for scope in sorted({*old_env, *new_env}):
+            before, after = old_env.get(scope, []), new_env.get(scope, [])
+            for index in range(max(len(before), len(after))):
+                old_binding = before[index] if index < len(before) else None
+                new_binding = after[index] if index < len(after) else None
+                level, reason = self.type_change(
+                    old_binding or (unbound, {}), new_binding or (unbound, {}), False
+                )
+                if level is not None and (worst[0] is None or level.rank < worst[0].rank):
+                    worst = (level, f"generic parameter #{index}: {reason}" if reason else "")
+        return worst
 
     def first_field(self, struct_type: dict[str, Any], env: Env) -> _Resolved | None:
         node = self.new_type(struct_type["id"])

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 NOT_IN_UNION = 65535
+_DECLARED = {"struct", "enum", "interface", "list"}
 MAX_DEPTH = 64
 """Deepest group or type nesting described; deeper schemas get a `problem`."""
 
@@ -109,6 +110,8 @@ class _Describer:
             if field.which() == "group":
                 described["group"] = hex(field.group.typeId)
                 self.queue(schema.fields[field.name].schema, depth + 1)
+            elif described["type"]["kind"] in _DECLARED:
+                self.queue_used(schema.fields[field.name])
             fields.append(described)
         return {
             "isGroup": bool(struct.isGroup),
@@ -118,6 +121,20 @@ class _Describer:
             "discriminantOffset": struct.discriminantOffset,
             "fields": fields,
         }
+
+    def queue_used(self, field: Any) -> None:
+        """The struct, enum or interface a field's type names (imported ones too), described
+        so a change of the field's type can be compared member by member."""
+        try:
+            used = field.schema
+            for _ in range(MAX_DEPTH):
+                if not hasattr(used, "elementType"):
+                    break
+                used = used.elementType
+            if getattr(used, "node", None) is not None and str(used.node.which()) in _DECLARED:
+                self.queue(used, 0)
+        except Exception:  # a type pycapnp cannot hand out (e.g. a generic parameter)
+            return
 
     def interface(self, schema: Any) -> dict[str, Any]:
         methods = []

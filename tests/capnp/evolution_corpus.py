@@ -345,6 +345,15 @@ CASES: list[Case] = [
         {"FIELD_SAME_TYPE"},
     ),
     case(
+        "FIELD_SAME_TYPE: a generic struct changed, used with a binding",
+        "history: a generic reference struct changed (reported once, at its declaration)",
+        "struct Ref(Owner) { owner @0 :Owner; slot @1 :UInt8; }\n"
+        "struct Api { ref @0 :Ref(Text); }\n",
+        "struct Ref(Owner) { owner @0 :Owner; slot @1 :UInt16; }\n"
+        "struct Api { ref @0 :Ref(Text); }\n",
+        {"FIELD_SAME_TYPE"},
+    ),
+    case(
         "FIELD_SAME_DEFAULT",
         "ref: defaults are XOR-encoded",
         TRADE,

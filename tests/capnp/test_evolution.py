@@ -146,6 +146,10 @@ def test_one_finding_per_cause(judged: Any) -> None:
     """A type change that shifts a union's tag is one finding, not one per member."""
     old, new, _, _ = judged["UNION_MEMBERSHIP_STABLE: one change, one finding"]
     assert len(check_evolution(old, new)) == 1
+    # A generic struct's own change is not repeated at the field that binds it.
+    old, new, _, _ = judged["FIELD_SAME_TYPE: a generic struct changed, used with a binding"]
+    (change,) = check_evolution(old, new)
+    assert change.element == "Ref.slot"
 
 
 def test_layout_is_a_last_resort(judged: Any) -> None:
