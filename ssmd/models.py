@@ -219,11 +219,63 @@ class SchemaVersion(_Strict):
     )
 
 
+def _evolution_rule(value: str) -> str:
+    from ssmd.capnp.rules import RULES
+
+    if value not in RULES:
+        raise PydanticCustomError(
+            "ssmd_evolution_rule",
+            "'{value}' is not an evolution rule id (see docs/evolution.md), e.g. FIELD_SAME_NAME",
+            {"value": excerpt(value)},
+        )
+    return value
+
+
+EvolutionRuleId = Annotated[str, AfterValidator(_evolution_rule)]
+
+
+class CompatibilityLevel(StrEnum):
+    """What `compatible_with` promises (docs/evolution.md); the levels nest."""
+
+    WIRE = "wire"
+    WIRE_TEXT = "wire+text"
+    SOURCE = "source"
+
+    @property
+    def rank(self) -> int:
+        return list(CompatibilityLevel).index(self)
+
+    def includes(self, other: CompatibilityLevel) -> bool:
+        """True when checking at this level also checks `other`'s rules."""
+        return other.rank <= self.rank
+
+
+class EvolutionIgnore(_Strict):
+    rule: EvolutionRuleId = Field(
+        description="The evolution rule id accepted, e.g. `FIELD_SAME_NAME`."
+    )
+    element: str | None = Field(
+        None,
+        description="Only this element, e.g. `Trade.size` (a declaration accepts its members); "
+        "without it, every finding of the rule.",
+    )
+    reason: str = Field(min_length=1, description="Why the change is accepted, in words.")
+
+
 class Schema(_Strict):
     name: Name = Field(description="The schema's name; equals the file name without `.yaml`.")
     format: SchemaFormat = Field(SchemaFormat.CAPNP, description="Only `capnp` today.")
     schema_file: str = Field(description="The `.capnp` file, relative to `exchanges/schemas/`.")
     versions: list[SchemaVersion] = Field(min_length=1, description="The schema's versions.")
+    compatibility: CompatibilityLevel = Field(
+        CompatibilityLevel.WIRE,
+        description="What `compatible_with` promises: `wire` (binary data and RPC, the "
+        "default), `wire+text` (also JSON and text codecs: names), `source` (also generated code).",
+    )
+    compatibility_ignore: list[EvolutionIgnore] = Field(
+        default_factory=list,
+        description="Evolution findings accepted for this schema: `{rule, element?, reason}`.",
+    )
 
 
 class KeySpec(_Strict):

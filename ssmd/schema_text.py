@@ -47,6 +47,11 @@ def version_text(workspace: Workspace, schema: Schema, version: SchemaVersion) -
                 content=committed,
                 commit=revision.commit,
             )
+    refused = workspace.documents.get(path)
+    if content is None and refused is not None and refused.problems:
+        # Not read at all (too large, or a link pointing out of the registry): say that.
+        cause = refused.problems[0].message
+        return VersionText(None, "not read", f"{file} was not read: {cause}")
     where = f"the work tree's {file}"
     if history.available:
         where += " or any committed revision of it"

@@ -314,6 +314,10 @@ class Workspace:
 
     # -- questions ----------------------------------------------------------------
 
+    def schemas_using(self, path: str) -> set[str]:
+        """Paths of the schema documents naming the `.capnp` file `path` (SSMD208's edit check)."""
+        return set(self._schemas_by_file.get(path, set()))
+
     def dependents(self, path: str) -> set[str]:
         """`path` and the files whose findings depend on it."""
         result = {path}

@@ -37,10 +37,14 @@ def main() -> None:
         try:
             imports = [root, *request.get("standard", [])]
             module = parser.load(f"{directory}/{relative}", imports=imports)
-            structure = describe(module)
         except Exception as error:  # pycapnp 2.0 raises instead of aborting
             print(json.dumps({"file": relative, "ok": False, "message": str(error)}), flush=True)
             continue
+        try:
+            structure = describe(module)
+        except Exception as error:  # it compiles; only the description failed: say so
+            problem = f"the evolution checker could not describe it ({type(error).__name__}: "
+            structure = {"id": None, "nodes": {}, "types": {}, "problem": f"{problem}{error})"}
         print(json.dumps({"file": relative, "ok": True, "structure": structure}), flush=True)
 
 

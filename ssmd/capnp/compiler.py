@@ -35,7 +35,7 @@ from ssmd.capnp.imports import scan_imports
 CHILD_TIMEOUT_SECONDS = 60.0
 CHILD_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 """Children compiling in parallel for large batches (a cold workspace)."""
-_ENGINE = "pycapnp-3/structure-2"  # cache key part: a new compiler or description differs
+_ENGINE = "pycapnp-3/structure-4"  # cache key part: a new compiler or description differs
 _PYCAPNP_ERROR = re.compile(r"(?P<path>[^\s:]+\.capnp):(?P<line>\d+): failed: (?P<message>.*)")
 _CAPNP_TOOL_ERROR = re.compile(
     r"^(?P<path>[^\s:]+\.capnp):(?P<line>\d+):(?P<column>\d+)(?:-(?P<end>\d+))?: "
@@ -357,15 +357,16 @@ def _ask_capnp_tool(directory: str, relative: str) -> list[CompileError]:
                 relative,
             ],
             cwd=directory,
-            capture_output=True,
-            text=True,
+            # `-o-` writes the compiled binary to stdout: discard it, never decode it as text.
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             timeout=CHILD_TIMEOUT_SECONDS,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return []
     errors = []
-    for line in completed.stderr.splitlines():
+    for line in completed.stderr.decode("utf-8", "replace").splitlines():
         match = _CAPNP_TOOL_ERROR.match(line)
         if match is None:
             continue

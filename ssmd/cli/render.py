@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ssmd.evolution_report import render_text
 from ssmd.models import FeedVersion
 from ssmd.schema_diff import Comparison
 from ssmd.views import EnvironmentView, FeedView, SchemaView, VersionPeriod
@@ -108,17 +109,5 @@ def render_environment(view: EnvironmentView) -> str:
 
 
 def render_comparison(comparison: Comparison) -> str:
-    """`schema diff` as text: a verdict line, then one line per change, breaking ones first."""
-    head = f"{comparison.old} -> {comparison.new}: "
-    if comparison.problem is not None:
-        return head + f"cannot compare: {comparison.problem}"
-    wire = comparison.breaking
-    names = [c for c in comparison.changes if not c.breaking]
-    if not comparison.changes:
-        return head + "compatible, no structural change to existing declarations"
-    verdict = f"{len(wire)} breaking" if wire else "wire-compatible"
-    lines = [head + f"{verdict}, {len(names)} name change(s)"]
-    for change in (*wire, *names):
-        marker = "error  " if change.breaking else "warning"
-        lines.append(f"  {marker} {change.rule:<24} {change.message}")
-    return "\n".join(lines)
+    """`schema diff` as text (ssmd.evolution_report: verdict, then one line per finding)."""
+    return render_text(comparison)

@@ -25,7 +25,8 @@ from ssmd.cli.render import render_comparison, render_schema, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
 from ssmd.edit.schemas import register_schema, set_schema_status
-from ssmd.models import SchemaStatus
+from ssmd.evolution_report import render_sarif
+from ssmd.models import CompatibilityLevel, SchemaStatus
 from ssmd.resolve import SchemaRef
 from ssmd.schema_diff import compare_versions
 from ssmd.schema_text import version_text
@@ -91,6 +92,7 @@ def show(
 class DiffFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
 
 
 @app.command("diff")
@@ -99,16 +101,24 @@ def diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="NAME:VERSION, e.g. trade:v1")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="NAME:VERSION, e.g. trade:v2")],
     output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="text or json.")
+        DiffFormat, typer.Option("--format", "-f", help="text, json or sarif.")
     ] = DiffFormat.TEXT,
+    level: Annotated[
+        CompatibilityLevel | None,
+        typer.Option(
+            "--level",
+            help="wire, wire+text or source (default: the schema's `compatibility`, else wire).",
+        ),
+    ] = None,
     as_of: AsOf = None,
     known_at: KnownAt = None,
 ) -> None:
-    """Compare two schema versions structurally (old -> new); exit 1 on a wire-breaking change.
+    """Compare two schema versions structurally (old -> new); exit 1 on a break at the level.
 
     Texts come from the work tree or, for older versions, git history. Rule ids
-    (FIELD_SAME_TYPE, ...) are listed in docs/history.md.
-    Example: ssmd schema diff trade:v1 trade:v2 --format json
+    (FIELD_SAME_TYPE, ...) and their levels are listed in docs/evolution.md;
+    findings the schema's `compatibility_ignore` accepts are shown as suppressed.
+    Example: ssmd schema diff trade:v1 trade:v2 --level wire+text --format json
     """
     workspace = state(ctx).workspace(known_at)
     date = as_of_date(as_of)
@@ -128,9 +138,11 @@ def diff(
             what = f"version {ref.version}" if ref.pinned else f"version in effect on {date}"
             fail(f"schema {ref.name} has no {what} (versions: {ids})")
         sides.append((schema, version))
-    comparison = compare_versions(workspace, sides[0], sides[1])
+    comparison = compare_versions(workspace, sides[0], sides[1], level)
     if output_format is DiffFormat.JSON:
         echo_json(json.dumps(comparison.to_json(), indent=2))
+    elif output_format is DiffFormat.SARIF:
+        echo_json(render_sarif(comparison))
     else:
         typer.echo(render_comparison(comparison))
     if comparison.problem is not None or comparison.breaking:

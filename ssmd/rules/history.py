@@ -6,6 +6,8 @@ workspace that never runs them never starts git.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -15,7 +17,15 @@ from ssmd.resolve import in_date_order
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Finding, Severity, rule
 from ssmd.rules.schemas import versions_by_file
-from ssmd.schema_diff import Comparison, compare_versions, compile_history_texts
+from ssmd.schema_diff import (
+    Comparison,
+    compare_structures,
+    compare_versions,
+    compile_history_texts,
+    structure_of,
+    version_structure,
+)
+from ssmd.span import Span
 
 
 @rule("SSMD206", "older-version-not-in-history", Severity.WARNING, Kind.SCHEMA)
@@ -89,18 +99,30 @@ def status_moves_forward(document: Document, context: Context) -> Iterator[Findi
             )
 
 
-@rule("SSMD208", "compatibility-contradicted", Severity.ERROR, Kind.SCHEMA)
+@rule("SSMD208", "compatibility-contradicted", Severity.ERROR, Kind.SCHEMA, Kind.CAPNP)
 def compatibility_holds(document: Document, context: Context) -> Iterator[Finding]:
     """`compatible_with` claims a compatibility that the Cap'n Proto structures contradict.
 
     The structural checker compares the two versions' compiled schemas (older
     by `effective_from` -> newer) with the rules of Cap'n Proto's "Evolving
-    your protocol"; a wire-breaking change (see docs/history.md for the rule
-    ids) makes the `compatible_with` entry an error. A version that breaks
+    your protocol"; a change that breaks the schema's `compatibility` level
+    (`wire` unless the schema says `wire+text` or `source`; rule ids and
+    levels in docs/evolution.md) makes the `compatible_with` entry an error,
+    unless the schema's `compatibility_ignore` accepts it with a reason. A version that breaks
     the version before it without claiming compatibility, and whose
     `breaking_changes` is empty, gets a warning under the same code: say what
     breaks, in words, for the people running the old version.
+
+    In a `.capnp` file whose text is not yet any version's recorded hash (an
+    edit in progress, such as an unsaved editor buffer), the text is taken as
+    the newest version on that file and compared with every version it claims
+    `compatible_with` and every version claiming `compatible_with` it (older
+    -> newer); each break is reported on the line of the field, enumerant or
+    method it concerns, with its evolution rule id.
     """
+    if document.kind is Kind.CAPNP:
+        yield from _edited_text_breaks(document, context)
+        return
     schema = document.model
     if not isinstance(schema, Schema):
         return
@@ -150,4 +172,80 @@ def _compare(
 def _summary(comparison: Comparison) -> str:
     first, *rest = comparison.breaking
     more = f" (and {len(rest)} more: `ssmd schema diff {comparison.old} {comparison.new}`)"
-    return f"{first.rule}: {first.message}" + (more if rest else "")
+    level = f" at level {comparison.level.value}" if first.level != "wire" else ""
+    where = ""
+    if first.new_location is not None and comparison.new_path:
+        line, column = first.new_location
+        where = f" ({comparison.new_path.rsplit('/', 1)[-1]}:{line + 1}:{column + 1})"
+    return f"{first.rule}{level}: {first.message}{where}" + (more if rest else "")
+
+
+def _edited_text_breaks(document: Document, context: Context) -> Iterator[Finding]:
+    workspace = context.workspace
+    content = workspace.capnp_bytes.get(document.path)
+    users = sorted(workspace.schemas_using(document.path))
+    if content is None or not users:
+        return
+    current = "sha256:" + hashlib.sha256(content).hexdigest()
+    edited = None
+    for schema_path in users:
+        schema_document = workspace.documents.get(schema_path)
+        schema = schema_document.model if schema_document is not None else None
+        if not isinstance(schema, Schema):
+            continue
+        members = versions_by_file(schema).get(document.path)
+        if not members or any(v.hash == current for _, v in members):
+            continue  # no version on this file, or the text is recorded: the YAML says it
+        _, newest = members[-1]
+        by_id = {v.version: v for v in reversed(schema.versions)}
+        # Versions it claims, and versions claiming it: compared older -> newer by date.
+        related = [by_id[o] for o in newest.compatible_with if o in by_id]
+        related += [v for v in schema.versions if newest.version in v.compatible_with]
+        label = f"{schema.name}:{newest.version}"
+        unique = {v.version: v for v in related if v is not newest}
+        for other in unique.values():
+            known = version_structure(workspace, schema, other)
+            if known.structure is None:
+                continue
+            if edited is None:
+                edited = structure_of(workspace, label, document.path, content, "this text")
+            if edited.structure is None:
+                return  # SSMD203 reports why it does not compile
+            other_label = f"{schema.name}:{other.version}"
+            edited_is_new = other.effective_from <= newest.effective_from
+            claim = (
+                f"{label} claims compatible_with {other.version}"
+                if other.version in newest.compatible_with
+                else f"{other_label} claims compatible_with {newest.version}"
+            )
+            if edited_is_new:
+                comparison = compare_structures(
+                    other_label, label, known, edited, schema.compatibility, schema
+                )
+            else:
+                comparison = compare_structures(
+                    label, other_label, edited, known, schema.compatibility, schema
+                )
+            for change in comparison.breaking:
+                at, element = (
+                    (change.new_location, change.element)
+                    if edited_is_new
+                    else (change.old_location, change.old_element)
+                )
+                yield Finding(
+                    f"{change.rule}: {change.message}; {claim}, but {change.consequence}",
+                    span=_name_span(document, at, element),
+                )
+
+
+def _name_span(document: Document, at: tuple[int, int] | None, element: str) -> Span:
+    if at is None:
+        return Span.whole_line(document.text, 0)
+    lines = document.text.split("\n")
+    line = lines[at[0]] if at[0] < len(lines) else ""
+    word = _WORD.match(line, at[1])
+    end = word.end() if word else at[1] + 1
+    return document.lines.clamp_span(Span.of(at[0], at[1], at[0], end))
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -28,7 +28,10 @@ def test_each_variant_gets_its_own_text_and_imports() -> None:
     ]
     results = compiler.compile_variants(variants)
     assert [r.ok for r in results] == [True, True, False]
-    fields = [[f["name"] for f in r.structure["nodes"]["Trade"]["fields"]] for r in results[:2]]  # type: ignore[index]
+    fields = [
+        [f["name"] for f in r.structure["types"][r.structure["nodes"]["Trade"]["id"]]["fields"]]  # type: ignore[index]
+        for r in results[:2]
+    ]
     assert fields == [["price"], ["price", "size"]]
     assert results[2].errors[0].file == PATH  # the variant folder is not in the path
     assert (results[2].errors[0].line, results[2].errors[0].column) == (3, 12)
