@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ssmd import __version__
-from ssmd.cli import commit, data, diff, env, feed, schema, validate
+from ssmd.cli import commit, data, diff, env, feed, json_schema, schema, validate
 from ssmd.cli.common import State
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(data.app, name="data")
 validate.register(app)
 diff.register(app)
 commit.register(app)
+json_schema.register(app)
 
 
 def _version(value: bool) -> None:
