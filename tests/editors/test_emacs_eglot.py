@@ -1,7 +1,7 @@
 """Emacs eglot with the documented snippet (editors/emacs/ssmd-eglot.el), headless.
 
 Why: eglot users have no extension; the snippet in docs/editors.md is all they get,
-so it runs here in real Emacs (Debian's emacs-nox + elpa-eglot, scripts/setup.d/20-emacs.sh)
+so it runs here in real Emacs (Debian's emacs-nox + elpa-eglot, scripts/setup.d/10-apt.sh)
 against the real server, on a registry with one planted error.
 """
 
@@ -23,7 +23,7 @@ VENV_BIN = Path(sys.executable).parent
 EMACS = shutil.which("emacs")
 
 
-@pytest.mark.skipif(EMACS is None, reason="no emacs: scripts/setup.d/20-emacs.sh installs it")
+@pytest.mark.skipif(EMACS is None, reason="no emacs: scripts/setup.d/10-apt.sh installs it")
 def test_eglot_shows_the_planted_error(sample_root: Path, tmp_path: Path) -> None:
     assert EMACS is not None
     planted = sample_root / "exchanges/environments/kalshi-prod.yaml"
