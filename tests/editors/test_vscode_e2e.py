@@ -198,7 +198,7 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
         REPO,
         timeout=120,
     )
-    assert list(extensions.glob("ssmd.ssmd-*")), "code-server did not install the .vsix"
+    assert list(extensions.glob("ssmd-metadata.ssmd-*")), "code-server did not install the .vsix"
 
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)

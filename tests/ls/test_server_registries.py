@@ -8,6 +8,7 @@ list B's files.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
+import ssmd
 from tests.ls.conftest import root_of
 from tests.ls.lsp_helpers import REPO, codes, open_document, until
 
@@ -112,3 +114,22 @@ async def test_multi_root_and_a_registry_outside_the_folders(client: LanguageCli
     open_document(client, target, (c / DEV).read_text().replace("feed: kalshi", "feed: kalshy"))
     found = await until(client, target, lambda found: codes(found) == ["SSMD301"])
     assert "did you mean 'kalshi'" in found[0].message
+
+
+async def test_the_server_says_when_the_extension_version_differs(client: LanguageClient) -> None:
+    root = root_of(client)
+    await client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities(client.name),  # type: ignore[attr-defined]
+            root_uri=root.as_uri(),
+            initialization_options={"settings": {"asOf": ""}, "extensionVersion": "9.9.9"},
+        )
+    )
+    await until(client, (root / DEV).as_uri(), lambda found: True)
+    for _ in range(100):
+        if client.messages:
+            break
+        await asyncio.sleep(0.05)
+    said = [m.message for m in client.messages]
+    assert any("9.9.9" in m and ssmd.__version__ in m for m in said), said
+    assert any("pip install ssmd-metadata==9.9.9" in m for m in said), said
