@@ -1,6 +1,6 @@
 ---@brief
 ---
---- https://github.com/ssmd-metadata/ssmd (PyPI: ssmd-metadata)
+--- https://github.com/ssmd/ssmd-metadata (PyPI: ssmd-metadata)
 ---
 --- `ssmd-ls`: the language server of ssmd market-data registries (`exchanges/` YAML and
 --- Cap'n Proto schemas): diagnostics with SSMD codes, hover, completion, go to definition,
