@@ -96,7 +96,13 @@ def published(command: list[str], root: Path, text: str, config: dict[str, Any])
     server.send({"method": "workspace/didChangeConfiguration", "params": {"settings": config}})
     document = {"uri": target, "languageId": "yaml", "version": 1, "text": text}
     server.send({"method": "textDocument/didOpen", "params": {"textDocument": document}})
-    time.sleep(12)
+    deadline = time.monotonic() + 60  # the first publish for the file, then 2 s for more
+    while time.monotonic() < deadline and not any(
+        m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == target
+        for m in list(server.messages)
+    ):
+        time.sleep(0.1)
+    time.sleep(2)
     server.process.kill()
     lists = [
         m["params"]["diagnostics"]
