@@ -332,9 +332,20 @@ async def _load(
         )
 
 
-def _log_failure(done: Future[None]) -> None:
-    if done.exception() is not None:
-        log.error("indexing a registry failed: %s", done.exception())
+def _adopt(ls: SsmdServer, root: Path) -> None:
+    """A registry found while running: its worker reads it (before anything queued after),
+    then the files are checked."""
+    checker, created = ls.registries.add(root)
+    if not created:
+        return
+    loop = asyncio.get_running_loop()
+
+    def loaded(done: Future[None]) -> None:
+        if done.exception() is not None:
+            log.error("indexing %s failed: %s", checker.root, done.exception())
+        loop.call_soon_threadsafe(ls.schedule)
+
+    checker.executor.submit(checker.load, lambda *_: None).add_done_callback(loaded)
 
 
 @server.feature(lsp.SHUTDOWN)
@@ -353,14 +364,22 @@ def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
         # A registry outside the workspace folders (or created since): its worker reads it
         # first, then applies this buffer (one thread, in order). Synchronous on purpose:
         # a didChange right behind must not overtake the didOpen.
-        checker, _ = ls.registries.add(root)
-        loading = checker.executor.submit(checker.load, lambda *_: None)
-        loading.add_done_callback(_log_failure)
+        _adopt(ls, root)
     path = ls.path_of(params.text_document.uri)
     if path is not None:
         ls.submit(
             path, Change(text=params.text_document.text, version=params.text_document.version)
         )
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_workspace_folders(
+    ls: SsmdServer, params: lsp.DidChangeWorkspaceFoldersParams
+) -> None:
+    """Folders added while running get their registries; a removed folder's stay indexed."""
+    for folder in params.event.added:
+        for root in registries_under(convert.uri_to_file(folder.uri)):
+            _adopt(ls, root)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)

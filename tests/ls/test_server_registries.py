@@ -133,3 +133,18 @@ async def test_the_server_says_when_the_extension_version_differs(client: Langua
     said = [m.message for m in client.messages]
     assert any("9.9.9" in m and ssmd.__version__ in m for m in said), said
     assert any("pip install ssmd-metadata==9.9.9" in m for m in said), said
+
+
+async def test_a_folder_added_while_running_gets_checked(client: LanguageClient) -> None:
+    _, a, b = monorepo(outside(client))
+    await start_folders(client, [a])
+    open_document(client, (a / DEV).as_uri(), (a / DEV).read_text())
+    await until(client, (a / DEV).as_uri(), lambda found: codes(found) == [])
+    client.workspace_did_change_workspace_folders(
+        lsp.DidChangeWorkspaceFoldersParams(
+            event=lsp.WorkspaceFoldersChangeEvent(
+                added=[lsp.WorkspaceFolder(uri=b.as_uri(), name="b")], removed=[]
+            )
+        )
+    )
+    await until(client, (b / DEV).as_uri(), lambda found: codes(found) == ["SSMD301"])
