@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
@@ -81,11 +81,27 @@ def _schema_ref(value: str) -> str:
     return value
 
 
-Name = Annotated[str, AfterValidator(_name)]
-VersionId = Annotated[str, AfterValidator(_version_id)]
-Sha256 = Annotated[str, AfterValidator(_hash)]
+# WithJsonSchema: the exported JSON Schema (`ssmd json-schema`) carries the same patterns
+# the validators check, without changing the validators' own messages.
+Name = Annotated[
+    str, AfterValidator(_name), WithJsonSchema({"type": "string", "pattern": NAME_PATTERN.pattern})
+]
+VersionId = Annotated[
+    str,
+    AfterValidator(_version_id),
+    WithJsonSchema({"type": "string", "pattern": VERSION_PATTERN.pattern}),
+]
+Sha256 = Annotated[
+    str, AfterValidator(_hash), WithJsonSchema({"type": "string", "pattern": HASH_PATTERN.pattern})
+]
 Url = Annotated[str, AfterValidator(_url)]
-SchemaRefText = Annotated[str, AfterValidator(_schema_ref)]
+SchemaRefText = Annotated[
+    str,
+    AfterValidator(_schema_ref),
+    WithJsonSchema(
+        {"type": "string", "pattern": re.sub(r"\?P<\w+>", "", SCHEMA_REF_PATTERN.pattern)}
+    ),
+]
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
 
 

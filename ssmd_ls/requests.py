@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from functools import partial
 
 from lsprotocol import types as lsp
 
@@ -29,6 +30,7 @@ from ssmd.navigation import (
     workspace_symbols,
 )
 from ssmd_ls import convert
+from ssmd_ls.checker import Checker
 from ssmd_ls.server import SsmdServer, server, texts_of
 
 # -- pull diagnostics -------------------------------------------------------------------
@@ -247,13 +249,17 @@ async def on_document_symbol(
 async def on_workspace_symbol(
     ls: SsmdServer, params: lsp.WorkspaceSymbolParams
 ) -> list[lsp.WorkspaceSymbol]:
-    def work() -> list[lsp.WorkspaceSymbol]:
-        assert ls.checker is not None
-        texts = texts_of(ls.checker)
-        found = workspace_symbols(ls.checker.workspace, params.query)
-        return [convert.workspace_symbol(ls.root, s, texts, ls.encoding) for s in found]
+    def work(checker: Checker) -> list[lsp.WorkspaceSymbol]:
+        texts = texts_of(checker)
+        found = workspace_symbols(checker.workspace, params.query)
+        return [convert.workspace_symbol(checker.root, s, texts, ls.encoding) for s in found]
 
-    return await ls.on_worker(work)
+    if ls.ready is not None:
+        await ls.ready.wait()
+    symbols: list[lsp.WorkspaceSymbol] = []
+    for checker in ls.registries.all():  # every registry's symbols, each from its own index
+        symbols += await checker.run(partial(work, checker))
+    return symbols
 
 
 @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)

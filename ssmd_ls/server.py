@@ -14,23 +14,26 @@ when a cross-file change alters them.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from ssmd import __version__ as version_text
 from ssmd.document import kind_of
 from ssmd.resolve import parse_date
-from ssmd.workspace import RootNotFound, find_root
 from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
 from ssmd_ls.documents import count_lines_like_editors
+from ssmd_ls.registries import Registries, current_uri, registries_under, uri_of
 from ssmd_ls.settings import Settings, parse_settings
 
 T = TypeVar("T")
@@ -42,14 +45,33 @@ FILE_FILTER = lsp.FileOperationFilter(
 )
 
 
+class RoutingProtocol(LanguageServerProtocol):
+    """Runs each handler with `current_uri` set to the document the message is about."""
+
+    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        token = current_uri.set(uri_of(params))
+        try:
+            super()._handle_request(msg_id, method_name, params)
+        finally:
+            current_uri.reset(token)
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        token = current_uri.set(uri_of(params))
+        try:
+            super()._handle_notification(method_name, params)
+        finally:
+            current_uri.reset(token)
+
+
 class SsmdServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("ssmd-ls", version_text)
-        self.checker: Checker | None = None
+        super().__init__("ssmd-ls", version_text, protocol_cls=RoutingProtocol)
+        self.registries = Registries()
         self.settings = Settings()
         self.published: dict[str, list[convert.WireDiagnostic]] = {}
         self.result_ids: dict[str, str] = {}
         self.pull_mode = False
+        self.client_extension_version: object = None
         self.ready: asyncio.Event | None = None
         self._flush_task: asyncio.Task[None] | None = None
 
@@ -58,6 +80,11 @@ class SsmdServer(LanguageServer):
     @property
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+
+    @property
+    def checker(self) -> Checker | None:
+        """The registry of the document being handled (the first one for workspace requests)."""
+        return self.registries.for_uri(current_uri.get())
 
     @property
     def root(self) -> Path:
@@ -73,8 +100,10 @@ class SsmdServer(LanguageServer):
     async def on_worker(self, work: Callable[[], T]) -> T:
         if self.ready is not None:
             await self.ready.wait()
-        assert self.checker is not None
-        return await self.checker.run(work)
+        checker = self.checker
+        assert checker is not None
+        context = contextvars.copy_context()  # the worker sees the same `current_uri`
+        return await checker.run(lambda: context.run(work))
 
     def tell(self, message: str, kind: lsp.MessageType = lsp.MessageType.Warning) -> None:
         self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
@@ -85,33 +114,39 @@ class SsmdServer(LanguageServer):
             self._flush_task = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
-        checker = self.checker
-        assert checker is not None
         if self.ready is not None:
             await self.ready.wait()
         while True:
-
-            def work() -> list[tuple[Checked, list[convert.WireDiagnostic]]]:
-                encoding, as_of = self.encoding, self.settings.effective_as_of()
-                checked = checker.check_dirty(as_of)
-                return [
-                    (c, convert.wire_diagnostics(c.diagnostics, c.text, encoding)) for c in checked
-                ]
-
-            try:
-                results = await asyncio.get_running_loop().run_in_executor(checker.executor, work)
-            except Exception:  # a bug in a rule must not stop diagnostics for good
-                log.exception("checking failed")
-                self.tell("ssmd-ls: checking failed; see the server log", lsp.MessageType.Error)
+            busy = [checker for checker in self.registries.all() if not checker.idle()]
+            if not busy:
                 return
-            self._deliver(results)
-            if checker.idle():
-                return
+            for checker in busy:
+                if not await self._flush_one(checker):
+                    return
 
-    def _deliver(self, results: Sequence[tuple[Checked, list[convert.WireDiagnostic]]]) -> None:
+    async def _flush_one(self, checker: Checker) -> bool:
+        """Check one registry's dirty files; False when checking failed."""
+
+        def work() -> list[tuple[Checked, list[convert.WireDiagnostic]]]:
+            encoding, as_of = self.encoding, self.settings.effective_as_of()
+            checked = checker.check_dirty(as_of)
+            return [(c, convert.wire_diagnostics(c.diagnostics, c.text, encoding)) for c in checked]
+
+        try:
+            results = await asyncio.get_running_loop().run_in_executor(checker.executor, work)
+        except Exception:  # a bug in a rule must not stop diagnostics for good
+            log.exception("checking failed")
+            self.tell("ssmd-ls: checking failed; see the server log", lsp.MessageType.Error)
+            return False
+        self._deliver(checker.root, results)
+        return True
+
+    def _deliver(
+        self, root: Path, results: Sequence[tuple[Checked, list[convert.WireDiagnostic]]]
+    ) -> None:
         changed = False
         for checked, diagnostics in results:
-            uri = convert.path_to_uri(self.root, checked.path)
+            uri = convert.path_to_uri(root, checked.path)
             if self.published.get(uri, []) == diagnostics and uri in self.published:
                 continue
             if not diagnostics and uri not in self.published:
@@ -151,9 +186,9 @@ class SsmdServer(LanguageServer):
             self.tell(problem)
         if settings != self.settings:
             self.settings = settings
-            if self.checker is not None:
-                self.checker.mark_all_dirty()
-                self.schedule()
+            for checker in self.registries.all():
+                checker.mark_all_dirty()
+            self.schedule()
 
 
 server = SsmdServer()
@@ -170,16 +205,18 @@ def texts_of(checker: Checker) -> dict[str, str]:
 def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
     count_lines_like_editors(ls.workspace)
     folders = [f.uri for f in params.workspace_folders or []]
-    root_uri = params.root_uri or (folders[0] if folders else None)
-    start = convert.uri_to_file(root_uri) if root_uri else Path.cwd()
-    try:
-        root = find_root(start=start)
-    except RootNotFound:
-        root = start
-    ls.checker = Checker(root.resolve())
+    if not folders:
+        folders = [params.root_uri] if params.root_uri else [Path.cwd().as_uri()]
+    for folder in folders:
+        for root in registries_under(convert.uri_to_file(folder)):
+            ls.registries.add(root)
+    if not ls.registries.checkers:  # no registry yet: the first folder, for `exchanges/` to come
+        ls.registries.add(convert.uri_to_file(folders[0]))
     capabilities = params.capabilities.text_document
     ls.pull_mode = bool(capabilities and capabilities.diagnostic is not None)
     options = params.initialization_options
+    if isinstance(options, dict):
+        ls.client_extension_version = options.get("extensionVersion")
     if isinstance(options, dict) and "settings" in options:
         options = options["settings"]
     if options is not None:
@@ -189,6 +226,7 @@ def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
 @server.feature(lsp.INITIALIZED)
 async def initialized(ls: SsmdServer, params: lsp.InitializedParams) -> None:
     ls.ready = asyncio.Event()
+    _compare_versions(ls)
     await _register_watchers(ls)
     await _fetch_configuration(ls)
     token = await _index_workspace(ls)
@@ -239,10 +277,20 @@ async def _fetch_configuration(ls: SsmdServer) -> None:
         ls.apply_settings(answer[0])
 
 
+def _compare_versions(ls: SsmdServer) -> None:
+    """The VS Code extension sends its version: say so when it is not the server's."""
+    theirs = ls.client_extension_version
+    if isinstance(theirs, str) and theirs != version_text:
+        ls.tell(
+            f"ssmd-ls is version {version_text} but the editor extension is {theirs}; "
+            f"install the matching server (pip install ssmd-metadata=={theirs}) "
+            "or update the extension",
+            lsp.MessageType.Info,
+        )
+
+
 async def _index_workspace(ls: SsmdServer) -> str | None:
-    """Read every registry file (on the worker), reporting progress; returns the token."""
-    checker = ls.checker
-    assert checker is not None
+    """Read every registry's files (each on its worker), reporting progress; returns the token."""
     window = ls.client_capabilities.window
     token: str | None = None
     if window and window.work_done_progress:
@@ -263,21 +311,47 @@ async def _index_workspace(ls: SsmdServer) -> str | None:
             )
             loop.call_soon_threadsafe(ls.work_done_progress.report, token, report)
 
-    try:
-        await loop.run_in_executor(checker.executor, checker.load, progress)
-    except Exception:
-        log.exception("indexing failed")
-        ls.tell("ssmd-ls could not read the registry; see the server log", lsp.MessageType.Error)
+    for checker in ls.registries.all():
+        await _load(ls, checker, progress)
     if token is not None:
         report = lsp.WorkDoneProgressReport(message="checking every file", percentage=100)
         ls.work_done_progress.report(token, report)
     return token
 
 
+async def _load(
+    ls: SsmdServer, checker: Checker, progress: Callable[[int, int], None] = lambda *_: None
+) -> None:
+    try:
+        await asyncio.get_running_loop().run_in_executor(checker.executor, checker.load, progress)
+    except Exception:
+        log.exception("indexing %s failed", checker.root)
+        ls.tell(
+            f"ssmd-ls could not read the registry in {checker.root}; see the server log",
+            lsp.MessageType.Error,
+        )
+
+
+def _adopt(ls: SsmdServer, root: Path) -> None:
+    """A registry found while running: its worker reads it (before anything queued after),
+    then the files are checked."""
+    checker, created = ls.registries.add(root)
+    if not created:
+        return
+    loop = asyncio.get_running_loop()
+
+    def loaded(done: Future[None]) -> None:
+        if done.exception() is not None:
+            log.error("indexing %s failed: %s", checker.root, done.exception())
+        loop.call_soon_threadsafe(ls.schedule)
+
+    checker.executor.submit(checker.load, lambda *_: None).add_done_callback(loaded)
+
+
 @server.feature(lsp.SHUTDOWN)
 def shutdown(ls: SsmdServer, params: None) -> None:
-    if ls.checker is not None:
-        ls.checker.executor.shutdown(wait=False, cancel_futures=True)
+    for checker in ls.registries.all():
+        checker.executor.shutdown(wait=False, cancel_futures=True)
 
 
 # -- documents and files -------------------------------------------------------------------
@@ -285,11 +359,27 @@ def shutdown(ls: SsmdServer, params: None) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    root = ls.registries.root_for(params.text_document.uri)
+    if root is not None and root not in ls.registries.checkers:
+        # A registry outside the workspace folders (or created since): its worker reads it
+        # first, then applies this buffer (one thread, in order). Synchronous on purpose:
+        # a didChange right behind must not overtake the didOpen.
+        _adopt(ls, root)
     path = ls.path_of(params.text_document.uri)
     if path is not None:
         ls.submit(
             path, Change(text=params.text_document.text, version=params.text_document.version)
         )
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_workspace_folders(
+    ls: SsmdServer, params: lsp.DidChangeWorkspaceFoldersParams
+) -> None:
+    """Folders added while running get their registries; a removed folder's stay indexed."""
+    for folder in params.event.added:
+        for root in registries_under(convert.uri_to_file(folder.uri)):
+            _adopt(ls, root)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -316,9 +406,13 @@ def did_change_watched_files(ls: SsmdServer, params: lsp.DidChangeWatchedFilesPa
 def _reread(ls: SsmdServer, uris: list[str]) -> None:
     """Files changed on disk (watchers, file operations): take them from disk again."""
     for uri in uris:
-        path = ls.path_of(uri)
-        if path is not None:
-            ls.submit_from_disk(path)
+        token = current_uri.set(uri)  # each file goes to its own registry
+        try:
+            path = ls.path_of(uri)
+            if path is not None:
+                ls.submit_from_disk(path)
+        finally:
+            current_uri.reset(token)
 
 
 @server.feature(

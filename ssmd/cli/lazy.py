@@ -50,6 +50,11 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "register",
         "The registry's history, one commit at a time, with what changed in words.",
     ),
+    "json-schema": (
+        "ssmd.cli.json_schema",
+        "register",
+        "Write one strict JSON Schema per file kind and a SchemaStore-style catalog.",
+    ),
     "feed": ("ssmd.cli.feed", "app", "Feeds: where market data comes from."),
     "schema": ("ssmd.cli.schema", "app", "Cap'n Proto schemas and their versions."),
     "env": ("ssmd.cli.env", "app", "Environments: a feed, a schema, keys, transport, storage."),

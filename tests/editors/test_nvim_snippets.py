@@ -64,6 +64,35 @@ def _cases() -> list[Any]:
     return cases
 
 
+def run_probe(
+    nvim: str, snippet: Path, target: Path, feed_line: int, tmp_path: Path, cwd: Path
+) -> dict[str, Any]:
+    """Open `target` in headless Neovim with `snippet` as init.lua; what nvim_probe.lua saw."""
+    out = tmp_path / "probe.json"
+    env = {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",  # `ssmd-ls` of this venv
+        "SSMD_SNIPPET": str(snippet),
+        "SSMD_PROBE_OUT": str(out),
+        "SSMD_PROBE_LINE": str(feed_line),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [nvim, "--headless", "--clean", "-u", str(PROBE), str(target)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert out.exists(), f"{nvim} wrote no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    seen: dict[str, Any] = json.loads(out.read_text())
+    return seen
+
+
 def test_a_neovim_is_available() -> None:
     assert NVIMS, "no Neovim found: scripts/setup.d/10-apt.sh installs Debian's neovim"
 
@@ -76,28 +105,7 @@ def test_snippet_gives_diagnostics_hover_and_completion(
     text = planted.read_text().replace("feed: kalshi", "feed: kalshii")
     planted.write_text(text)
     feed_line = next(i for i, line in enumerate(text.splitlines()) if line.startswith("feed:"))
-    out = tmp_path / "probe.json"
-    env = {
-        **os.environ,
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",  # `ssmd-ls` of this venv
-        "SSMD_SNIPPET": str(NVIM_DIR / snippet),
-        "SSMD_PROBE_OUT": str(out),
-        "SSMD_PROBE_LINE": str(feed_line),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    done = subprocess.run(
-        [nvim, "--headless", "--clean", "-u", str(PROBE), str(planted)],
-        cwd=sample_root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert out.exists(), f"{nvim} wrote no result:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-    seen = json.loads(out.read_text())
+    seen = run_probe(nvim, NVIM_DIR / snippet, planted, feed_line, tmp_path, sample_root)
     assert not seen["errors"], seen["errors"]
     codes = {d["code"] for d in seen["diagnostics"]}
     assert "SSMD301" in codes, f"no SSMD301 for the unknown feed: {seen['diagnostics']}"

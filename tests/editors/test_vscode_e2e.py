@@ -111,7 +111,9 @@ def _user_settings(user_data: Path) -> None:
 
 
 @contextlib.contextmanager
-def _code_server(folder: Path, user_data: Path, extensions: Path, log: Path) -> Iterator[str]:
+def _code_server(
+    folder: Path, user_data: Path, extensions: Path, log: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """code-server on a free loopback port, in its own process group, stopped as a whole."""
     port = _free_port()
     command = [
@@ -138,7 +140,7 @@ def _code_server(folder: Path, user_data: Path, extensions: Path, log: Path) -> 
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "SSMD_CACHE_DIR": "off"},
+            env={**os.environ, "SSMD_CACHE_DIR": "off", **(env or {})},
         )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -178,11 +180,7 @@ def _line_of(path: Path, prefix: str) -> int:
     raise AssertionError(f"{path} has no line starting with {prefix!r}")
 
 
-def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
-    folder = _workspace(tmp_path)
-    user_data = tmp_path / "user-data"
-    extensions = tmp_path / "extensions"
-    _user_settings(user_data)
+def _install_vsix(vsix: Path, user_data: Path, extensions: Path) -> None:
     _run(
         [
             str(CODE_SERVER),
@@ -198,7 +196,41 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
         REPO,
         timeout=120,
     )
-    assert list(extensions.glob("ssmd.ssmd-*")), "code-server did not install the .vsix"
+    assert list(extensions.glob("ssmd-metadata.ssmd-*")), "code-server did not install the .vsix"
+
+
+def _drive(spec: dict[str, Any], tmp_path: Path, user_data: Path) -> tuple[dict[str, Any], str]:
+    """Run the browser driver on `spec`; what it saw, and the extension's own log."""
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(json.dumps(spec))
+    driver = subprocess.run(
+        ["node", str(EXTENSION / "e2e" / "drive.mjs"), str(spec_file)],
+        capture_output=True,
+        text=True,
+        timeout=480,
+        check=False,
+    )
+    (Path(spec["artifacts"]) / "driver.log").write_text(driver.stderr)
+    # The extension's own log (server command, start errors, the server's stderr).
+    extension_log = "\n".join(
+        f"== {path.name}\n{path.read_text(errors='replace')}"
+        for path in sorted(user_data.glob("logs/**/*SSMD*.log"))
+    )
+    (Path(spec["artifacts"]) / "extension.log").write_text(extension_log)
+    try:
+        seen: dict[str, Any] = json.loads(driver.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"the browser driver printed no result:\n{driver.stderr[-4000:]}")
+    (Path(spec["artifacts"]) / "observed.json").write_text(json.dumps(seen, indent=2))
+    return seen, extension_log
+
+
+def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
+    folder = _workspace(tmp_path)
+    user_data = tmp_path / "user-data"
+    extensions = tmp_path / "extensions"
+    _user_settings(user_data)
+    _install_vsix(vsix, user_data, extensions)
 
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
@@ -207,7 +239,13 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
     feed_line = _line_of(hover_file, "feed:")
     planted_line = _line_of(folder / PLANTED_FILE, "feed:")
     log = ARTIFACTS / "code-server.log"
-    with _code_server(folder, user_data, extensions, log) as url:
+    # `ssmd-ls` where pipx and uv tool put it (~/.local/bin): found before any Python
+    # interpreter, even when the editor's PATH lacks that folder (started from a desktop).
+    home = tmp_path / "home"
+    tool_bin = home / ".local" / "bin"
+    tool_bin.mkdir(parents=True)
+    (tool_bin / "ssmd-ls").symlink_to(Path(sys.executable).with_name("ssmd-ls"))
+    with _code_server(folder, user_data, extensions, log, {"HOME": str(home)}) as url:
         spec = {
             "url": url,
             "toolsDir": str(TOOLS),
@@ -226,29 +264,13 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
             "newAsOf": "2025-06-01",
             "hoverAfterExpect": ["2025-06-01", "v2"],
         }
-        spec_file = tmp_path / "spec.json"
-        spec_file.write_text(json.dumps(spec))
-        driver = subprocess.run(
-            ["node", str(EXTENSION / "e2e" / "drive.mjs"), str(spec_file)],
-            capture_output=True,
-            text=True,
-            timeout=480,
-            check=False,
-        )
-    (ARTIFACTS / "driver.log").write_text(driver.stderr)
-    # The extension's own log (server command, start errors, the server's stderr).
-    extension_log = "\n".join(
-        f"== {path.name}\n{path.read_text(errors='replace')}"
-        for path in sorted(user_data.glob("logs/**/*SSMD*.log"))
-    )
-    (ARTIFACTS / "extension.log").write_text(extension_log)
-    try:
-        seen: dict[str, Any] = json.loads(driver.stdout)
-    except json.JSONDecodeError:
-        pytest.fail(f"the browser driver printed no result:\n{driver.stderr[-4000:]}")
-    (ARTIFACTS / "observed.json").write_text(json.dumps(seen, indent=2))
+        seen, extension_log = _drive(spec, tmp_path, user_data)
     where = f"(screenshots and logs in {ARTIFACTS})"
 
+    started = f"Starting {tool_bin / 'ssmd-ls'}"
+    assert started in extension_log and "(from ssmd-ls on PATH)" in extension_log, (
+        f"the extension did not start ssmd-ls from PATH:\n{extension_log[-2000:]}"
+    )
     assert not seen["errors"], (
         f"the editor did not show everything expected {where}:\n"
         + "\n".join(seen["errors"])
@@ -269,3 +291,55 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
     assert "not a day of the calendar" in seen["asOfRefusal"], seen["asOfRefusal"]
     assert "As of 2025-06-01: v2" in seen["hoverAfter"], f"hover after set: {seen['hoverAfter']!r}"
     assert "polymarkett" in seen["validateOutput"], seen["validateOutput"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SSMD_SLOW"), reason="slow (wheels + code-server): set SSMD_SLOW=1"
+)
+def test_install_button_on_a_machine_without_ssmd(vsix: Path, tmp_path: Path) -> None:
+    """No ssmd anywhere: the notification's Install makes a venv from a local wheel folder."""
+    wheels = tmp_path / "wheels"  # this checkout and its dependencies, as an offline index
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "-w", str(wheels), str(REPO)],
+        REPO,
+        timeout=600,
+    )
+    assert list(wheels.glob("ssmd_metadata-*.whl"))
+    folder = _workspace(tmp_path)
+    user_data = tmp_path / "user-data"
+    extensions = tmp_path / "extensions"
+    _user_settings(user_data)
+    settings_file = user_data / "User" / "settings.json"
+    settings = json.loads(settings_file.read_text())
+    del settings["python.defaultInterpreterPath"]  # no interpreter with ssmd to find
+    settings_file.write_text(json.dumps(settings))
+    _install_vsix(vsix, user_data, extensions)
+    artifacts = ARTIFACTS.with_name("vscode-install")
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    bare_path = os.pathsep.join(["/usr/local/bin", "/usr/bin", "/bin"])  # Debian's python3 only
+    env = {
+        "HOME": str(tmp_path / "home"),
+        "PATH": bare_path,
+        "PYTHONPATH": "",  # nothing of this checkout leaks into the installed server
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheels),
+    }
+    with _code_server(folder, user_data, extensions, artifacts / "code-server.log", env) as url:
+        spec = {
+            "url": url,
+            "toolsDir": str(TOOLS),
+            "chromium": str(CHROMIUM),
+            "artifacts": str(artifacts),
+            "diagnosticTimeoutMs": 300_000,
+            "installButton": "Install",
+            "stopAfterSquiggle": True,
+            "errorFile": PLANTED_FILE,
+            "errorCode": PLANTED_CODE,
+        }
+        seen, extension_log = _drive(spec, tmp_path, user_data)
+    assert not seen["errors"], "\n".join(seen["errors"]) + f"\n{extension_log[-3000:]}"
+    assert "not installed" in seen["installOffer"], seen["installOffer"]
+    assert seen["squiggles"] >= 1, f"no squiggle after the install (see {artifacts})"
+    assert "(from the extension's managed install)" in extension_log, extension_log[-3000:]
+    assert "pip install --disable-pip-version-check ssmd-metadata==" in extension_log

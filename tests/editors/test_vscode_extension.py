@@ -71,7 +71,9 @@ def test_as_of_values_the_extension_accepts_reach_the_server() -> None:
 
 
 def test_document_selector_and_activation_cover_the_registry() -> None:
-    assert "workspaceContains:exchanges/**/*.yaml" in MANIFEST["activationEvents"]
+    # Registries anywhere: a monorepo's infra/registry/exchanges/ activates the extension too.
+    assert "workspaceContains:**/exchanges/**/*.yaml" in MANIFEST["activationEvents"]
+    assert "workspaceContains:**/*.capnp" in MANIFEST["activationEvents"]
     source = (EXTENSION / "src" / "extension.ts").read_text()
     assert '"**/exchanges/**/*.yaml"' in source and '"**/*.capnp"' in source
     titles = {command["title"] for command in MANIFEST["contributes"]["commands"]}
@@ -103,3 +105,29 @@ def test_typecheck_and_lint_pass() -> None:
         check=False,
     )
     assert done.returncode == 0, f"npm run check failed:\n{done.stdout}\n{done.stderr}"
+
+
+def test_manifest_is_marketplace_ready() -> None:
+    """`vsce package` (and ovsx) need these with no flags; the icon and images are packaged."""
+    assert MANIFEST["publisher"] != "ssmd" and "private" not in MANIFEST
+    assert MANIFEST["repository"]["url"].startswith("https://github.com/")
+    assert MANIFEST["license"] == "MIT" and (EXTENSION / "LICENSE").is_file()
+    assert (EXTENSION / "CHANGELOG.md").read_text().startswith("# Changelog")
+    assert (EXTENSION / MANIFEST["icon"]).read_bytes().startswith(b"\x89PNG")
+    assert MANIFEST["scripts"]["package"] == "vsce package --out ssmd.vsix"
+    assert MANIFEST["vsce"] == {"dependencies": False}  # the bundle carries its dependencies
+    ignore = (EXTENSION / ".vscodeignore").read_text().splitlines()
+    for kept in ("!README.md", "!CHANGELOG.md", "!LICENSE", "!images/*.png"):
+        assert kept in ignore
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (EXTENSION / "README.md").read_text()):
+        assert (EXTENSION / image).is_file(), f"README shows {image}, which is not in the package"
+
+
+def test_server_is_found_in_the_documented_order() -> None:
+    source = (EXTENSION / "src" / "serverCommand.ts").read_text()
+    body = source[source.index("export async function resolveServerCommand") :]
+    steps = ["configuredServerPath(", "serverOnPath()", "interpreterWith(", "managedServer("]
+    positions = [body.index(step) for step in steps]
+    assert positions == sorted(positions), "the server is looked for out of order"
+    extension = (EXTENSION / "src" / "extension.ts").read_text()
+    assert "extensionVersion: extensionVersion(context)" in extension

@@ -131,6 +131,16 @@ try {
   await page.locator(".statusbar").waitFor();
   log("workbench loaded");
 
+  // 0. No server on the machine: the one notification offers Install; click it.
+  if (spec.installButton) {
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "not installed" });
+    await toast.first().waitFor({ timeout: 90_000 });
+    result.installOffer = (await toast.first().locator(".notification-list-item-message").textContent()) ?? "";
+    await shot("00-install-offer");
+    await toast.first().getByRole("button", { name: spec.installButton, exact: true }).click();
+    log(`clicked ${spec.installButton}`);
+  }
+
   // 1. The planted error: squiggle in the editor, row in the Problems panel.
   await openFile(spec.errorFile);
   try {
@@ -152,6 +162,11 @@ try {
     throw error;
   }
   await shot("01-diagnostic-editor");
+  if (spec.installButton) {
+    result.toasts = await page.locator(".notifications-toasts .notification-list-item-message").allTextContents();
+  }
+  steps: {
+  if (spec.stopAfterSquiggle) break steps;
 
   await runCommand("View: Focus Problems");
   try {
@@ -288,6 +303,7 @@ try {
     result.errors.push(`validate workspace: ${error.message} (output ${JSON.stringify(result.validateOutput)})`);
     await shot("07-validate-failure");
   }
+  } // steps
 } catch (error) {
   if (!result.errors.some((known) => known.includes(error.message))) {
     result.errors.push(`driver: ${error.stack ?? error.message}`);

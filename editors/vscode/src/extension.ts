@@ -11,6 +11,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { asOfLabel, asOfProblem, todayUtc } from "./asOf";
+import { installServer, PACKAGE } from "./install";
 import { onInterpreterChange, resolveServerCommand, ServerNotFound } from "./serverCommand";
 import { validateWorkspace } from "./validate";
 
@@ -31,6 +32,8 @@ let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
 let outputChannel: vscode.LogOutputChannel;
 let statusItem: vscode.StatusBarItem;
+/** The install offer is shown once per session (a restart that fails again stays quiet). */
+let installOffered = false;
 
 function primaryFolder(): vscode.WorkspaceFolder | undefined {
   return vscode.workspace.workspaceFolders?.[0];
@@ -48,11 +51,15 @@ function serverSettings(): Record<string, unknown> {
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   let server;
   try {
-    server = await resolveServerCommand(primaryFolder());
+    server = await resolveServerCommand(primaryFolder(), context.globalStorageUri);
   } catch (error) {
     const message = error instanceof ServerNotFound ? error.message : String(error);
     outputChannel.appendLine(message);
-    void showSetupHelp(context, message);
+    if (error instanceof ServerNotFound) {
+      void offerInstall(context, message);
+    } else {
+      void showSetupHelp(context, message);
+    }
     return;
   }
   outputChannel.appendLine(`Starting ${server.command} ${server.args.join(" ")} (from ${server.origin})`);
@@ -66,7 +73,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: { settings: serverSettings() },
+    // The server compares extensionVersion with its own and says so when they differ.
+    initializationOptions: { settings: serverSettings(), extensionVersion: extensionVersion(context) },
     synchronize: { configurationSection: "ssmd" },
   };
   const created = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
@@ -101,6 +109,51 @@ function restart(context: vscode.ExtensionContext): Promise<void> {
     await startClient(context);
   });
   return starting;
+}
+
+function extensionVersion(context: vscode.ExtensionContext): string {
+  const version = (context.extension.packageJSON as { version?: unknown }).version;
+  return typeof version === "string" ? version : "";
+}
+
+/** One notification: Install (a venv of our own with the matching ssmd-metadata) or settings. */
+async function offerInstall(context: vscode.ExtensionContext, message: string): Promise<void> {
+  if (installOffered) {
+    return;
+  }
+  installOffered = true;
+  const install = "Install";
+  const openSettings = "Open Settings";
+  const choice = await vscode.window.showWarningMessage(message, install, openSettings);
+  if (choice === openSettings) {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "ssmd.server.path");
+    return;
+  }
+  if (choice !== install) {
+    return;
+  }
+  const version = extensionVersion(context);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Installing ${PACKAGE} ${version}...` },
+      () => installServer(context.globalStorageUri, version, outputChannel),
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    outputChannel.error(`Installing ${PACKAGE} ${version} failed: ${reason}`);
+    const showLog = "Show Log";
+    const answer = await vscode.window.showErrorMessage(
+      `Installing the ssmd language server (${PACKAGE} ${version}) failed: ${reason}. ` +
+        "The log has pip's output; pip's own configuration (pip.conf, PIP_INDEX_URL) chooses the index.",
+      showLog,
+    );
+    if (answer === showLog) {
+      outputChannel.show();
+    }
+    return;
+  }
+  outputChannel.info(`Installed ${PACKAGE} ${version}; starting it`);
+  await restart(context);
 }
 
 async function showSetupHelp(context: vscode.ExtensionContext, message: string): Promise<void> {

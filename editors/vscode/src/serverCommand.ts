@@ -1,7 +1,9 @@
 /**
- * Finding the command that starts `ssmd-ls`: the explicit setting first, then the
- * workspace's Python interpreter (the one ms-python selected, then the configured default,
- * then the workspace's `.venv`, then `python3` on PATH), taking the first that has ssmd installed.
+ * Finding the command that starts `ssmd-ls`, in this order: the explicit setting
+ * `ssmd.server.path`; `ssmd-ls` on PATH (pipx, uv tool; also their usual bin folders when
+ * the editor was started without the login shell's PATH); the workspace's Python interpreter
+ * (the one ms-python selected, then the configured default, then the workspace's `.venv`,
+ * then `python3` on PATH) if it has ssmd installed; the extension's managed install.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -145,8 +147,37 @@ export function configuredServerPath(folder: vscode.WorkspaceFolder | undefined)
 /** Raised when no way to start the server was found; the message says what was tried. */
 export class ServerNotFound extends Error {}
 
+const SERVER_PROGRAM = "ssmd-ls";
+
+/** `ssmd-ls` in a PATH folder, or in the bin folders pipx and uv tool use by default. */
+export function serverOnPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const folders = (env.PATH ?? "").split(path.delimiter).filter((folder) => folder !== "");
+  const home = env.HOME ?? "";
+  if (home) {
+    folders.push(path.join(home, ".local", "bin")); // pipx and uv tool default
+  }
+  for (const folder of folders) {
+    const candidate = path.join(folder, SERVER_PROGRAM);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) {
+        return candidate;
+      }
+    } catch {
+      // not there, or not executable: next folder
+    }
+  }
+  return undefined;
+}
+
+/** The `ssmd-ls` of the managed install (a venv in the extension's global storage). */
+export function managedServer(storage: vscode.Uri): string {
+  return path.join(storage.fsPath, "server", "venv", "bin", SERVER_PROGRAM);
+}
+
 export async function resolveServerCommand(
   folder: vscode.WorkspaceFolder | undefined,
+  storage?: vscode.Uri,
 ): Promise<Command> {
   const explicit = configuredServerPath(folder);
   if (explicit.length > 0) {
@@ -159,14 +190,22 @@ export async function resolveServerCommand(
     }
     return { command, args, origin: "setting ssmd.server.path" };
   }
+  const onPath = serverOnPath();
+  if (onPath) {
+    return { command: onPath, args: [], origin: "ssmd-ls on PATH" };
+  }
   const { found, tried } = await interpreterWith("ssmd_ls", folder);
   if (found) {
     return { command: found.python, args: ["-m", "ssmd_ls"], origin: found.origin };
   }
+  const managed = storage ? managedServer(storage) : undefined;
+  if (managed && fs.existsSync(managed)) {
+    return { command: managed, args: [], origin: "the extension's managed install" };
+  }
   const list = tried.map((candidate) => `${candidate.python} (${candidate.origin})`).join(", ");
   throw new ServerNotFound(
-    `Cannot start the ssmd language server: none of these Python interpreters has ssmd installed: ${list}. ` +
-      "Install it into the workspace's environment (pip install -e . in the ssmd repository), " +
-      "select that interpreter, or set ssmd.server.path to the ssmd-ls command.",
+    `The ssmd language server is not installed: no ssmd-ls on PATH, and none of these Python ` +
+      `interpreters has it: ${list}. Install it here (a private environment for this ` +
+      "extension), or run `pipx install ssmd-metadata`, or set ssmd.server.path.",
   );
 }
