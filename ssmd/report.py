@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from ssmd import __version__
 from ssmd.check import Diagnostic
 from ssmd.document import Document, Kind
+from ssmd.lintconfig import CONFIG_FILE
 from ssmd.models import Schema
 from ssmd.rules import RULES, Severity
 from ssmd.views import hash_state
@@ -39,9 +40,18 @@ def location(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.file}:{line}:{column}"
 
 
-def render_text(workspace: Workspace, results: Results) -> str:
+def render_text(
+    workspace: Workspace,
+    results: Results,
+    suppressed: Results | None = None,
+    show_suppressed: bool = False,
+) -> str:
     """The grouped report of SPEC section 6: a line per entry, findings under it."""
     lines: list[str] = []
+    if results.get(CONFIG_FILE):
+        lines.append("Validating configuration...")
+        lines.append(f"  ✗ {CONFIG_FILE}")
+        lines.extend(f"    {_finding_line(d)}" for d in results[CONFIG_FILE])
     groups: list[tuple[Kind, str, Callable[[Document], str]]] = [
         (Kind.FEED, "feeds", lambda d: "valid"),
         (Kind.SCHEMA, "schemas", lambda d: _schema_summary(workspace, d)),
@@ -70,7 +80,20 @@ def render_text(workspace: Workspace, results: Results) -> str:
         lines.append("All validations passed.")
     else:
         lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    lines.extend(_suppressed_text(suppressed or {}, show_suppressed))
     return "\n".join(lines)
+
+
+def _suppressed_text(suppressed: Results, show: bool) -> list[str]:
+    """The count of findings hidden by `# ssmd: ignore[...]`, and with --show-suppressed each."""
+    hidden = [d for found in suppressed.values() for d in found]
+    if not hidden:
+        return []
+    if not show:
+        return [f"{_plural(len(hidden), 'finding')} suppressed (--show-suppressed lists them)."]
+    lines = [f"{_plural(len(hidden), 'finding')} suppressed:"]
+    lines.extend(f"  {_finding_line(d)} (suppressed: {d.suppressed})" for d in hidden)
+    return lines
 
 
 def _schema_summary(workspace: Workspace, document: Document) -> str:
@@ -111,6 +134,9 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_line": end.line + 1,
         "end_column": end.character + 1,
     }
+    result["suppressed"] = diagnostic.suppressed is not None
+    if diagnostic.suppressed is not None:
+        result["suppression_reason"] = diagnostic.suppressed
     if diagnostic.fix is not None:
         result["fix"] = {
             "title": diagnostic.fix.title,
@@ -129,17 +155,23 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     return result
 
 
-def render_json(workspace: Workspace, results: Results) -> str:
+def render_json(workspace: Workspace, results: Results, suppressed: Results | None = None) -> str:
     errors, warnings = _counts(results)
     diagnostics = [diagnostic_json(d) for found in results.values() for d in found]
+    hidden = [diagnostic_json(d) for found in (suppressed or {}).values() for d in found]
     payload = {
-        "diagnostics": diagnostics,
-        "summary": {"errors": errors, "warnings": warnings, "files": len(results)},
+        "diagnostics": diagnostics + hidden,
+        "summary": {
+            "errors": errors,
+            "warnings": warnings,
+            "files": len(results),
+            "suppressed": len(hidden),
+        },
     }
     return json.dumps(payload, indent=2)
 
 
-def render_sarif(workspace: Workspace, results: Results) -> str:
+def render_sarif(workspace: Workspace, results: Results, suppressed: Results | None = None) -> str:
     """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
     codes = sorted(RULES)
     rules = [
@@ -154,7 +186,7 @@ def render_sarif(workspace: Workspace, results: Results) -> str:
         for code in codes
     ]
     sarif_results = []
-    for found in results.values():
+    for found in [*results.values(), *(suppressed or {}).values()]:
         for diagnostic in found:
             line, column = diagnostic.span.one_based()
             end = diagnostic.span.end
@@ -183,6 +215,7 @@ def render_sarif(workspace: Workspace, results: Results) -> str:
                             }
                         }
                     ],
+                    **_sarif_suppressions(diagnostic),
                 }
             )
     log = {
@@ -208,7 +241,14 @@ def render_sarif(workspace: Workspace, results: Results) -> str:
 
 
 def _sarif_level(severity: Severity) -> str:
-    return "error" if severity is Severity.ERROR else "warning"
+    return {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(severity, "note")
+
+
+def _sarif_suppressions(diagnostic: Diagnostic) -> dict[str, Any]:
+    """SARIF's in-source suppression: viewers show the result as suppressed, with the reason."""
+    if diagnostic.suppressed is None:
+        return {}
+    return {"suppressions": [{"kind": "inSource", "justification": diagnostic.suppressed}]}
 
 
 def _escape_data(text: str) -> str:
@@ -219,7 +259,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(workspace: Workspace, results: Results) -> str:
+def render_github(workspace: Workspace, results: Results, suppressed: Results | None = None) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     lines = []
     for found in results.values():
@@ -237,14 +277,22 @@ def render_github(workspace: Workspace, results: Results) -> str:
                     ("title", f"{diagnostic.code} {diagnostic.rule_name}"),
                 )
             )
-            command = "error" if diagnostic.severity is Severity.ERROR else "warning"
+            command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(
+                diagnostic.severity, "notice"
+            )
             lines.append(f"::{command} {properties}::{_escape_data(diagnostic.message)}")
     errors, warnings = _counts(results)
     lines.append(f"ssmd: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return "\n".join(lines)
 
 
-RENDERERS: dict[Format, Callable[[Workspace, Results], str]] = {
+class Renderer(Protocol):
+    def __call__(
+        self, workspace: Workspace, results: Results, suppressed: Results | None = None
+    ) -> str: ...
+
+
+RENDERERS: dict[Format, Renderer] = {
     Format.TEXT: render_text,
     Format.JSON: render_json,
     Format.SARIF: render_sarif,
