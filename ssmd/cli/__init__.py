@@ -9,6 +9,7 @@ import typer
 
 from ssmd import __version__
 from ssmd.cli import commit, data, diff, env, feed, schema, validate
+from ssmd.cli import fmt as fmt_command
 from ssmd.cli.common import State
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(data.app, name="data")
 validate.register(app)
 diff.register(app)
 commit.register(app)
+fmt_command.register(app)
 
 
 def _version(value: bool) -> None:
