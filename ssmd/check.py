@@ -112,6 +112,27 @@ def check_report(
     return report
 
 
+def suppression_fix(workspace: Workspace, diagnostic: Diagnostic) -> QuickFix | None:
+    """ "Suppress CODE here": a `# ssmd: ignore[CODE] ` line above the finding's line.
+
+    The reason is left for the user to write: until they do, SSMD011 says so and the
+    finding stays. None where a suppression is not allowed (a protected environment's
+    reference error, the findings about suppressions and the configuration themselves).
+    """
+    document = workspace.documents.get(diagnostic.file)
+    if document is None or diagnostic.code in ("SSMD010", "SSMD011", "SSMD012"):
+        return None
+    if _protected(config_of(workspace), document, diagnostic.code):
+        return None
+    line = diagnostic.span.start.line
+    start = document.lines.offset(line)
+    text = document.text[start : start + document.lines.length(line)]
+    indent = text[: len(text) - len(text.lstrip())]
+    comment = f"{indent}# ssmd: ignore[{diagnostic.code}] \n"
+    edit = TextEdit(document.path, Span.point(line, 0), comment)
+    return QuickFix(f"Suppress {diagnostic.code} here (then write the reason)", (edit,))
+
+
 def _protected(config: LintConfig, document: Document, code: str) -> bool:
     """SSMD301-304 in an environment the configuration protects: never lowered or hidden."""
     return (

@@ -40,6 +40,7 @@ from ssmd.suggest import closest
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 if TYPE_CHECKING:
+    from ssmd.check import Diagnostic
     from ssmd.workspace import Workspace
 
 CONFIG_FILE = "ssmd.yaml"
@@ -254,6 +255,23 @@ def config_of(workspace: Workspace) -> LintConfig:
     config = parse_config(content)
     _FROM_DISK[path] = (stamp, config)
     return config
+
+
+def config_diagnostics(workspace: Workspace) -> tuple[str, list[Diagnostic]]:
+    """The text of `ssmd.yaml` the workspace uses and its SSMD010 findings (for an editor)."""
+    from ssmd.check import Diagnostic  # the engine imports this module
+
+    text = _EDITOR_TEXT.get(workspace)
+    if text is None:
+        try:
+            text = (workspace.root / CONFIG_FILE).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            text = ""
+    found = [
+        Diagnostic(CONFIG_CODE, Severity.ERROR, p.message, CONFIG_FILE, p.span)
+        for p in config_of(workspace).problems
+    ]
+    return text, found
 
 
 _LAST_TEXT: list[tuple[str, LintConfig]] = []
