@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import yaml
+
 from tests.conftest import WriteFiles, run_ssmd
+
+REPO = Path(__file__).resolve().parents[2]
 
 MESSY = (
     "type: websocket\nname: 'kalshi'\n"
@@ -49,3 +56,21 @@ def test_paths_select_files_and_folders(write_files: WriteFiles) -> None:
     assert one_file.stdout == "would reformat exchanges/feeds/kalshi.yaml\n"
     outside = run_ssmd("fmt", "/", root=root)
     assert outside.returncode == 2 and "outside the registry" in outside.stderr
+
+
+def test_the_ssmd_fmt_pre_commit_hook_checks_the_files_it_is_given(
+    write_files: WriteFiles,
+) -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "ssmd-fmt")
+    assert hook["entry"] == "ssmd fmt --check" and hook.get("pass_filenames", True)
+    root = write_files({"exchanges/feeds/kalshi.yaml": MESSY, "README.md": "# registry\n"})
+    assert re.match(hook["files"], "exchanges/feeds/kalshi.yaml")
+    assert not re.match(hook["files"], "README.md")
+    args = hook["entry"].split()[1:]
+    failing = run_ssmd(*args, "exchanges/feeds/kalshi.yaml", cwd=root)
+    assert (
+        failing.returncode == 1 and "would reformat exchanges/feeds/kalshi.yaml" in failing.stdout
+    )
+    (root / "exchanges/feeds/kalshi.yaml").write_text(CANONICAL)
+    assert run_ssmd(*args, "exchanges/feeds/kalshi.yaml", cwd=root).returncode == 0

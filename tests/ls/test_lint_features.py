@@ -7,14 +7,11 @@ from pytest_lsp import LanguageClient
 
 from tests.ls.conftest import root_of
 from tests.ls.lsp_helpers import codes, open_document, start, until, uri
+from tests.ls.test_server_navigation import doc
 
 KALSHI = "exchanges/feeds/kalshi.yaml"
 DEV = "exchanges/environments/kalshi-dev.yaml"
 PROD = "exchanges/environments/kalshi-prod.yaml"
-
-
-def doc(target: str) -> lsp.TextDocumentIdentifier:
-    return lsp.TextDocumentIdentifier(uri=target)
 
 
 async def test_capabilities_lenses_structure_and_formatting(client: LanguageClient) -> None:
