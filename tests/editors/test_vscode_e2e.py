@@ -276,5 +276,7 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
     assert "not a day of the calendar" in seen["asOfRefusal"], seen["asOfRefusal"]
     assert "As of 2025-06-01: v2" in seen["hoverAfter"], f"hover after set: {seen['hoverAfter']!r}"
     assert "polymarkett" in seen["validateOutput"], seen["validateOutput"]
-    assert "used by 2 environments" in seen["codeLenses"], seen["codeLenses"]
+    lenses = " | ".join(seen["codeLenses"])  # one entry per line of lenses: "a\n | \nb"
+    for lens in ("in effect on 2025-06-01", "used by 2 environments", "superseded"):
+        assert lens in lenses, f"code lenses over kalshi's versions: {lenses!r} {where}"
     assert "name: coinbase" in [line.strip() for line in seen["formatted"]], seen["formatted"]
