@@ -9,6 +9,11 @@ The file sits at the registry root, beside `exchanges/`:
         rules: {SSMD308: info}
     protected_environments: ["*-prod"]
 
+Paths are root-relative glob patterns (`fnmatch`: `*` also crosses `/`);
+`protected_environments` patterns match environment names. Severities are
+`error`, `warning`, `info` and `off` (a plain `off` is read as such under
+YAML 1.1 too).
+
 The engine (`ssmd.check`), not the rules and not the front ends, applies it:
 the CLI and the language server therefore agree. The file is validated
 itself: an unknown key, code or severity is an SSMD010 finding at its
