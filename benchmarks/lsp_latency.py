@@ -10,6 +10,7 @@ Measures, over a real stdio connection (a minimal JSON-RPC client, no editor):
 - feed edit: `didChange` of the feed shared by ~500 environments -> the last of those
   environments' `publishDiagnostics` (status toggles active/inactive: SSMD307 on and off);
 - hover and completion p95 while edits arrive every 5 ms (an edit storm);
+- code lens and formatting of the shared feed and of one environment, one request at a time;
 - server RSS after all of it (VmRSS from /proc);
 - the peer: yaml-language-server@1.25.0 (npm, JSON Schema of the environment model) on the
   same file with the same kind of edit (an enum value toggled), and the ratio of medians.
@@ -275,6 +276,22 @@ async def measure_ssmd(root: Path, edits: int, env: str, hot_feed: str) -> dict[
         await client.until(all_arrived)
         feed_latencies.append((max(client.published[u][0] for u in users) - sent) * 1000)
     results["feed_edit"] = feed_latencies
+    client.change(feed_uri, feed_text, 2 + edits)
+    lens_count = min(edits, 50)
+    results["code_lens_feed"] = await timed(
+        client, "textDocument/codeLens", {"textDocument": {"uri": feed_uri}}, lens_count
+    )
+    results["code_lens_env"] = await timed(
+        client, "textDocument/codeLens", {"textDocument": {"uri": env_uri}}, lens_count
+    )
+    options = {"tabSize": 2, "insertSpaces": True}
+    for name, uri in (("formatting_feed", feed_uri), ("formatting_env", env_uri)):
+        results[name] = await timed(
+            client,
+            "textDocument/formatting",
+            {"textDocument": {"uri": uri}, "options": options},
+            lens_count,
+        )
 
     results["hover_storm"], results["completion_storm"] = await storm(
         client, env_uri, text, typo, feed_line
@@ -282,6 +299,16 @@ async def measure_ssmd(root: Path, edits: int, env: str, hot_feed: str) -> dict[
     results["rss_end_mb"] = client.rss_mb()
     await client.stop()
     return results
+
+
+async def timed(client: Client, method: str, params: Any, count: int) -> list[float]:
+    """Milliseconds per request, one at a time (no edits meanwhile)."""
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        await client.request(method, params)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
 
 
 async def storm(
@@ -400,6 +427,12 @@ async def main() -> None:
     print(summary("ssmd-ls env edit (feed typo, cross-file)", ours["env_edit"]))
     print(summary("ssmd-ls env edit (enum value)", ours["env_enum_edit"]))
     print(summary(f"ssmd-ls feed edit ({ours['hot_feed_users']} environments)", ours["feed_edit"]))
+    print(
+        summary(f"ssmd-ls code lens, feed of {ours['hot_feed_users']} envs", ours["code_lens_feed"])
+    )
+    print(summary("ssmd-ls code lens, environment", ours["code_lens_env"]))
+    print(summary("ssmd-ls formatting, feed", ours["formatting_feed"]))
+    print(summary("ssmd-ls formatting, environment", ours["formatting_env"]))
     print(summary("ssmd-ls hover during edit storm", ours["hover_storm"]))
     print(summary("ssmd-ls completion during edit storm", ours["completion_storm"]))
     print(

@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from ssmd import lintconfig, suppression  # noqa: E402
 from ssmd.check import Diagnostic  # noqa: E402
 from ssmd.document import Kind  # noqa: E402
+from ssmd.lintconfig import PROTECTED_CODES  # noqa: E402
 from ssmd.report import finding_line  # noqa: E402
 from ssmd.rules import RULES, Rule  # noqa: E402
 from tests.rules.casefiles import CASES, Case, load_case_file, materialize, run_case  # noqa: E402
@@ -99,7 +102,7 @@ def visible(text: str) -> str:
 
 
 def section(rule: Rule) -> list[str]:
-    kinds = ", ".join(k.value for k in Kind if k in rule.kinds)
+    kinds = ", ".join(k.value for k in Kind if k in rule.kinds) or "the ssmd.yaml"
     if not (CASES / f"{rule.code}.yaml").is_file():
         return [
             f"## {rule.code}",
@@ -140,9 +143,38 @@ def section(rule: Rule) -> list[str]:
     return [*lines, ""]
 
 
+def configuration_section() -> list[str]:
+    """`ssmd.yaml`, in-place suppressions and the protected rules (from their modules)."""
+    protected = ", ".join(f"[{c}](#{c.lower()})" for c in sorted(PROTECTED_CODES))
+    return [
+        "## Configuration: `ssmd.yaml`",
+        "",
+        textwrap.dedent(lintconfig.__doc__ or "").strip(),
+        "",
+        f"Protected rules: {protected}. `ssmd validate --show-config` prints the effective "
+        "level of every rule, the overrides and the protected patterns (`--format json` for "
+        "a machine).",
+        "",
+        "Severities: `error` fails `ssmd validate`; `warning` fails it with `--strict`; "
+        "`info` is shown (SARIF `note`, GitHub `notice`, an LSP information) and never fails; "
+        "`off` drops the finding.",
+        "",
+        "## Suppressing one finding in place",
+        "",
+        textwrap.dedent(suppression.__doc__ or "").strip(),
+        "",
+        "Suppressed findings are counted at the end of the text report and listed with "
+        '`--show-suppressed`; `--format json` lists them with `"suppressed": true` and '
+        "their `suppression_reason`, SARIF with `suppressions: [{kind: inSource, "
+        "justification}]`. The language server offers *Suppress CODE here* as a quick fix.",
+        "",
+    ]
+
+
 def render() -> str:
     codes = sorted(RULES)
-    out = [HEADER, "| Code | Name | Severity | Rule |", "| --- | --- | --- | --- |"]
+    out = [HEADER, *configuration_section()]
+    out += ["## Rules", "", "| Code | Name | Severity | Rule |", "| --- | --- | --- | --- |"]
     for code in codes:
         rule = RULES[code]
         summary = rule.summary.replace("|", "\\|")

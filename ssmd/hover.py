@@ -7,9 +7,12 @@ The same `ssmd.views` answer "what is in effect on this date" for the CLI's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ssmd.document import MODEL_OF_KIND, Document, Kind, field_info, model_at
+from ssmd.lenses import rule_code_at
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
 from ssmd.navigation import FEED_REF, NAME, SCHEMA_REF, target_at
 from ssmd.resolve import SchemaRef
@@ -17,6 +20,9 @@ from ssmd.rules import RULES
 from ssmd.span import Position, Span
 from ssmd.views import VersionPeriod, feed_view, hash_state, resolve_schema_ref, schema_view
 from ssmd.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ssmd.check import Diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +73,21 @@ def _timeline(periods: list[VersionPeriod]) -> str:
 def _fields(version: FeedVersion | SchemaVersion) -> str:
     fields = version.model_dump(mode="json", exclude={"version", "effective_from"})
     return "\n".join(
-        f"- `{key}`: {value}" for key, value in fields.items() if value not in (None, [], "")
+        f"- `{key}`: {yaml_value(value)}"
+        for key, value in fields.items()
+        if value not in (None, [], "")
     )
+
+
+def yaml_value(value: object) -> str:
+    """A value as the YAML file would write it (`true`, `[v1, v2]`), not as Python prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    return str(value)
 
 
 def _feed_ref(workspace: Workspace, name: str, as_of: dt.date) -> str:
@@ -148,6 +167,30 @@ def _key_doc(kind: Kind, path: tuple[str | int, ...]) -> str | None:
         return None
     required = "required" if info.is_required() else "optional"
     return f"`{key}` ({required}): {info.description}"
+
+
+def hover_with_rules(
+    workspace: Workspace,
+    document: Document,
+    position: Position,
+    as_of: dt.date,
+    findings: Iterable[Diagnostic] = (),
+) -> Hover | None:
+    """`hover`, plus the documentation of the rules whose findings cover the position.
+
+    On a rule code itself (`# ssmd: ignore[SSMD305] ...`) the answer is that rule's docs.
+    """
+    on_code = rule_code_at(document.text, position)
+    if on_code is not None and (doc := rule_doc(on_code[0])) is not None:
+        return Hover(doc, on_code[1])
+    answer = hover(workspace, document, position, as_of)
+    codes = sorted({d.code for d in findings if d.span.contains(position)})
+    docs = [doc for code in codes if (doc := rule_doc(code)) is not None]
+    if not docs:
+        return answer
+    span = answer.span if answer else next(d.span for d in findings if d.span.contains(position))
+    parts = ([answer.markdown] if answer else []) + docs
+    return Hover("\n\n---\n\n".join(parts), span)
 
 
 def rule_doc(code: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from ssmd import __version__
 from ssmd.check import Diagnostic
 from ssmd.document import Document, Kind
+from ssmd.lintconfig import CONFIG_FILE
 from ssmd.models import Schema
 from ssmd.rules import RULES, Severity
 from ssmd.views import hash_state
@@ -47,6 +48,8 @@ class Checked:
     shown: str = ""
     from_top: str = ""
     top: Path | None = None
+    suppressed: Results = field(default_factory=dict)
+    """Findings hidden by `# ssmd: ignore[...]` (each with its reason)."""
 
     def shown_path(self, file: str) -> str:
         return self.shown + file
@@ -73,10 +76,10 @@ def location(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.file}:{line}:{column}"
 
 
-def render_text(checked: list[Checked]) -> str:
+def render_text(checked: list[Checked], show_suppressed: bool = False) -> str:
     """The grouped report of SPEC section 6; each finding on its own line at column 0,
     `path:line:col: severity CODE message` (compilers' layout: editors jump to it)."""
-    parts = [_text_one(c) for c in checked]
+    parts = [_text_one(c, show_suppressed) for c in checked]
     if len(checked) > 1:
         parts = [
             f"Registry {c.shown or './'}\n{part}" for c, part in zip(checked, parts, strict=True)
@@ -87,9 +90,13 @@ def render_text(checked: list[Checked]) -> str:
     return "\n\n".join(parts)
 
 
-def _text_one(checked: Checked) -> str:
-    workspace, results = checked.workspace, checked.results
+def _text_one(checked: Checked, show_suppressed: bool) -> str:
+    workspace, results, suppressed = checked.workspace, checked.results, checked.suppressed
     lines: list[str] = []
+    if results.get(CONFIG_FILE):
+        lines.append("Validating configuration...")
+        lines.append(f"  ✗ {CONFIG_FILE}")
+        lines.extend(finding_line(d, checked.shown) for d in results[CONFIG_FILE])
     groups: list[tuple[Kind, str, Callable[[Document], str]]] = [
         (Kind.FEED, "feeds", lambda d: "valid"),
         (Kind.SCHEMA, "schemas", lambda d: _schema_summary(workspace, d)),
@@ -118,7 +125,20 @@ def _text_one(checked: Checked) -> str:
         lines.append("All validations passed.")
     else:
         lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    lines.extend(_suppressed_text(suppressed, show_suppressed, checked.shown))
     return "\n".join(lines)
+
+
+def _suppressed_text(suppressed: Results, show: bool, prefix: str) -> list[str]:
+    """The count of findings hidden by `# ssmd: ignore[...]`, and with --show-suppressed each."""
+    hidden = [d for found in suppressed.values() for d in found]
+    if not hidden:
+        return []
+    if not show:
+        return [f"{_plural(len(hidden), 'finding')} suppressed (--show-suppressed lists them)."]
+    lines = [f"{_plural(len(hidden), 'finding')} suppressed:"]
+    lines.extend(f"{finding_line(d, prefix)} (suppressed: {d.suppressed})" for d in hidden)
+    return lines
 
 
 def _schema_summary(workspace: Workspace, document: Document) -> str:
@@ -163,6 +183,9 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_line": end.line + 1,
         "end_column": end.character + 1,
     }
+    result["suppressed"] = diagnostic.suppressed is not None
+    if diagnostic.suppressed is not None:
+        result["suppression_reason"] = diagnostic.suppressed
     if diagnostic.fix is not None:
         result["fix"] = {
             "title": diagnostic.fix.title,
@@ -185,18 +208,24 @@ def _all(checked: list[Checked]) -> list[tuple[Checked, Diagnostic]]:
     return [(c, d) for c in checked for found in c.results.values() for d in found]
 
 
+def _hidden(checked: list[Checked]) -> list[tuple[Checked, Diagnostic]]:
+    return [(c, d) for c in checked for found in c.suppressed.values() for d in found]
+
+
 def _totals(checked: list[Checked]) -> tuple[int, int]:
     found = [d for _c, d in _all(checked)]
     errors = sum(1 for d in found if d.severity is Severity.ERROR)
-    return errors, len(found) - errors
+    warnings = sum(1 for d in found if d.severity is Severity.WARNING)
+    return errors, warnings
 
 
 def render_json(checked: list[Checked]) -> str:
-    """`file` stays relative to its registry root; `path` is from the working directory."""
+    """`file` stays relative to its registry root; `path` is from the working directory.
+    Suppressed findings are listed too, with `"suppressed": true` and their reason."""
     errors, warnings = _totals(checked)
     diagnostics = [
         {**diagnostic_json(d), "path": c.shown_path(d.file), "root": c.shown or "./"}
-        for c, d in _all(checked)
+        for c, d in [*_all(checked), *_hidden(checked)]
     ]
     payload = {
         "diagnostics": diagnostics,
@@ -204,6 +233,7 @@ def render_json(checked: list[Checked]) -> str:
             "errors": errors,
             "warnings": warnings,
             "files": sum(len(c.results) for c in checked),
+            "suppressed": len(_hidden(checked)),
         },
         "registries": [c.shown or "./" for c in checked],
     }
@@ -214,7 +244,8 @@ def render_sarif(checked: list[Checked]) -> str:
     """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
     URIs are relative to `%SRCROOT%`, the git work tree's top (`originalUriBaseIds`), so
-    alerts land on the right file when the registry sits in a subfolder.
+    alerts land on the right file when the registry sits in a subfolder. Suppressed
+    findings carry SARIF `suppressions` with their reason.
     """
     codes = sorted(RULES)
     rules = [
@@ -229,7 +260,7 @@ def render_sarif(checked: list[Checked]) -> str:
         for code in codes
     ]
     sarif_results = []
-    for c, diagnostic in _all(checked):
+    for c, diagnostic in [*_all(checked), *_hidden(checked)]:
         line, column = diagnostic.span.one_based()
         end = diagnostic.span.end
         region = {
@@ -257,6 +288,7 @@ def render_sarif(checked: list[Checked]) -> str:
                         }
                     }
                 ],
+                **_sarif_suppressions(diagnostic),
             }
         )
     top = next((c.top for c in checked if c.top is not None), None)
@@ -285,7 +317,14 @@ def render_sarif(checked: list[Checked]) -> str:
 
 
 def _sarif_level(severity: Severity) -> str:
-    return "error" if severity is Severity.ERROR else "warning"
+    return {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(severity, "note")
+
+
+def _sarif_suppressions(diagnostic: Diagnostic) -> dict[str, Any]:
+    """SARIF's in-source suppression: viewers show the result as suppressed, with the reason."""
+    if diagnostic.suppressed is None:
+        return {}
+    return {"suppressions": [{"kind": "inSource", "justification": diagnostic.suppressed}]}
 
 
 def _escape_data(text: str) -> str:
@@ -313,7 +352,9 @@ def render_github(checked: list[Checked]) -> str:
                 ("title", f"{diagnostic.code} {diagnostic.rule_name}"),
             )
         )
-        command = "error" if diagnostic.severity is Severity.ERROR else "warning"
+        command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(
+            diagnostic.severity, "notice"
+        )
         lines.append(f"::{command} {properties}::{_escape_data(diagnostic.message)}")
     errors, warnings = _totals(checked)
     lines.append(f"ssmd: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
@@ -332,7 +373,9 @@ def render_gitlab(checked: list[Checked]) -> str:
                 "description": f"{diagnostic.code} {diagnostic.message}",
                 "check_name": f"{diagnostic.code} {diagnostic.rule_name}",
                 "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
-                "severity": "major" if diagnostic.severity is Severity.ERROR else "minor",
+                "severity": {Severity.ERROR: "major", Severity.WARNING: "minor"}.get(
+                    diagnostic.severity, "info"
+                ),
                 "location": {
                     "path": path,
                     "positions": {"begin": {"line": line, "column": column}},

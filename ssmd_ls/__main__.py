@@ -28,7 +28,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     # Imported after argument parsing (`--help` stays instant); `requests` registers
     # the request handlers on `server`.
-    from ssmd_ls import requests  # noqa: F401
+    from ssmd_ls import (
+        features,  # noqa: F401
+        requests,  # noqa: F401
+    )
     from ssmd_ls.server import server
 
     # The checking thread holds the GIL while it works; pygls reads stdin in another

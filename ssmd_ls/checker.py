@@ -17,12 +17,13 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ssmd.check import Diagnostic, check
+from ssmd.check import Diagnostic, check_report
 from ssmd.document import kind_of
+from ssmd.lintconfig import CONFIG_FILE, config_diagnostics, set_config_text
 from ssmd.workspace import Workspace, discover
 
 T = TypeVar("T")
@@ -50,6 +51,8 @@ class Checked:
     diagnostics: list[Diagnostic]
     text: str
     version: int | None
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    """Findings a `# ssmd: ignore[...]` hides (shown as hints or not at all: a setting)."""
 
 
 class Checker:
@@ -62,6 +65,8 @@ class Checker:
         self._dirty: set[str] = set()
         self.versions: dict[str, int] = {}
         self.results: dict[str, list[Diagnostic]] = {}
+        self.config_dirty = (root / CONFIG_FILE).is_file()
+        """ssmd.yaml changed: its own diagnostics are due (every file is re-checked too)."""
         self.generation = 0
         """Bumped on every submit: work computed for an older generation may be stale."""
 
@@ -110,6 +115,14 @@ class Checker:
             pending, self._pending = self._pending, {}
         affected: set[str] = set()
         for path, change in pending.items():
+            if path == CONFIG_FILE:
+                editor_text = None if change.removed or change.from_disk else change.text
+                set_config_text(self.workspace, editor_text)
+                affected |= set(self.workspace.documents)
+                self.config_dirty = True
+                if change.version is not None:
+                    self.versions[path] = change.version
+                continue
             if kind_of(path) is None:
                 continue
             if change.removed:
@@ -139,6 +152,10 @@ class Checker:
         """Re-check dirty files, chunk by chunk, until done or newer text arrives."""
         self.apply_pending()
         done: list[Checked] = []
+        if self.config_dirty:
+            self.config_dirty = False
+            text, diagnostics = config_diagnostics(self.workspace)
+            done.append(Checked(CONFIG_FILE, diagnostics, text, self.versions.get(CONFIG_FILE)))
         while True:
             with self._lock:
                 if not self._dirty or self._pending:
@@ -147,7 +164,9 @@ class Checker:
                 chunk = ordered[:CHUNK]
                 self._dirty.difference_update(chunk)
             present = [p for p in chunk if p in self.workspace.documents]
-            found = check(self.workspace, present, as_of) if present else {}
+            report = check_report(self.workspace, present, as_of) if present else None
+            found = report.results if report else {}
+            hidden = report.suppressed if report else {}
             for path in chunk:
                 diagnostics = found.get(path, [])
                 document = self.workspace.documents.get(path)
@@ -155,7 +174,8 @@ class Checker:
                 if document is None:
                     self.results.pop(path, None)
                 text = document.text if document is not None else ""
-                done.append(Checked(path, diagnostics, text, self.versions.get(path)))
+                version = self.versions.get(path)
+                done.append(Checked(path, diagnostics, text, version, hidden.get(path, [])))
 
     def idle(self) -> bool:
         with self._lock:

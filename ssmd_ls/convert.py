@@ -29,6 +29,7 @@ SOURCE = "ssmd"
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
     Severity.WARNING: lsp.DiagnosticSeverity.Warning,
+    Severity.INFO: lsp.DiagnosticSeverity.Information,
 }
 _COMPLETION_KIND = {
     "key": lsp.CompletionItemKind.Property,
@@ -113,13 +114,24 @@ def uri_to_path(root: Path, uri: str) -> str | None:
 def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic:
     return lsp.Diagnostic(
         range=to_range(found.span, lines, encoding),
-        message=found.message,
-        severity=_SEVERITY[found.severity],
+        message=found.message if found.suppressed is None else _suppressed_message(found),
+        severity=_severity(found),
         code=found.code,
         code_description=lsp.CodeDescription(href=rule_url(found.code)),
         source=SOURCE,
         data={"rule": found.rule_name},
     )
+
+
+def _severity(found: Diagnostic) -> lsp.DiagnosticSeverity:
+    """A suppressed finding is a hint: visible, greyed, never in the Problems count."""
+    return (
+        lsp.DiagnosticSeverity.Hint if found.suppressed is not None else _SEVERITY[found.severity]
+    )
+
+
+def _suppressed_message(found: Diagnostic) -> str:
+    return f"{found.message} (suppressed: {found.suppressed})"
 
 
 WireDiagnostic = dict[str, Any]
@@ -146,8 +158,8 @@ def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> l
                     "start": {"line": start.line, "character": start.character},
                     "end": {"line": end.line, "character": end.character},
                 },
-                "message": d.message,
-                "severity": _SEVERITY[d.severity].value,
+                "message": d.message if d.suppressed is None else _suppressed_message(d),
+                "severity": _severity(d).value,
                 "code": d.code,
                 "codeDescription": {"href": rule_url(d.code)},
                 "source": SOURCE,

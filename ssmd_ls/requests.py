@@ -13,9 +13,10 @@ from functools import partial
 
 from lsprotocol import types as lsp
 
+from ssmd.check import suppression_fix
 from ssmd.completion import complete
 from ssmd.document import Document, kind_of
-from ssmd.hover import hover
+from ssmd.hover import hover_with_rules
 from ssmd.navigation import (
     RenameRefused,
     Symbol,
@@ -108,7 +109,9 @@ async def on_hover(ls: SsmdServer, params: lsp.HoverParams) -> lsp.Hover | None:
             return None
         lines = convert.Lines(found[1].text)
         position = convert.from_client(params.position, lines, ls.encoding)
-        answer = hover(ls.checker.workspace, found[1], position, ls.settings.effective_as_of())
+        findings = ls.checker.results.get(found[0], [])
+        as_of = ls.settings.effective_as_of()
+        answer = hover_with_rules(ls.checker.workspace, found[1], position, as_of, findings)
         return convert.hover(answer.markdown, answer.span, lines, ls.encoding) if answer else None
 
     return await ls.on_worker(work)
@@ -317,6 +320,9 @@ async def on_code_action(
                 actions.append(convert.quick_fix(diagnostic.fix, shown, _edit_builder(ls)))
             if diagnostic.code == "SSMD301" and document.model is not None:
                 actions.append(_create_feed_action(ls, document, shown))
+            suppress = suppression_fix(ls.checker.workspace, diagnostic)
+            if suppress is not None:
+                actions.append(convert.quick_fix(suppress, shown, _edit_builder(ls), False))
         return actions
 
     return await ls.on_worker(work)

@@ -28,7 +28,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from ssmd import __version__ as version_text
+from ssmd.check import Diagnostic
 from ssmd.document import kind_of
+from ssmd.lintconfig import CONFIG_FILE
 from ssmd.resolve import parse_date
 from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
@@ -39,7 +41,7 @@ from ssmd_ls.settings import Settings, parse_settings
 T = TypeVar("T")
 log = logging.getLogger("ssmd_ls")
 SET_AS_OF = "ssmd.setAsOf"
-WATCHERS = ("**/exchanges/**/*.yaml", "**/*.capnp")
+WATCHERS = ("**/exchanges/**/*.yaml", "**/*.capnp", "**/ssmd.yaml")
 FILE_FILTER = lsp.FileOperationFilter(
     pattern=lsp.FileOperationPattern(glob="**/exchanges/**"), scheme="file"
 )
@@ -95,7 +97,8 @@ class SsmdServer(LanguageServer):
         if self.checker is None:
             return None
         path = convert.uri_to_path(self.checker.root, uri)
-        return path if path is not None and kind_of(path) is not None else None
+        known = path is not None and (kind_of(path) is not None or path == CONFIG_FILE)
+        return path if known else None
 
     async def on_worker(self, work: Callable[[], T]) -> T:
         if self.ready is not None:
@@ -130,7 +133,10 @@ class SsmdServer(LanguageServer):
         def work() -> list[tuple[Checked, list[convert.WireDiagnostic]]]:
             encoding, as_of = self.encoding, self.settings.effective_as_of()
             checked = checker.check_dirty(as_of)
-            return [(c, convert.wire_diagnostics(c.diagnostics, c.text, encoding)) for c in checked]
+            hints = self.settings.suppressed == "hint"
+            return [
+                (c, convert.wire_diagnostics(_shown(c, hints), c.text, encoding)) for c in checked
+            ]
 
         try:
             results = await asyncio.get_running_loop().run_in_executor(checker.executor, work)
@@ -192,6 +198,11 @@ class SsmdServer(LanguageServer):
 
 
 server = SsmdServer()
+
+
+def _shown(checked: Checked, hints: bool) -> list[Diagnostic]:
+    """What the editor shows: the findings, and the suppressed ones as hints if so set."""
+    return checked.diagnostics + checked.suppressed if hints else checked.diagnostics
 
 
 def texts_of(checker: Checker) -> dict[str, str]:

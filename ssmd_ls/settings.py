@@ -7,7 +7,7 @@ tells the user which value it ignored and why.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,6 +22,12 @@ class Settings(BaseModel):
         alias="asOf",
         description="Date (YYYY-MM-DD) hovers, inlay hints and rules resolve versions on; "
         "empty means today (UTC).",
+    )
+
+    suppressed: Literal["hint", "hide"] = Field(
+        "hint",
+        description="Findings hidden by `# ssmd: ignore[...]`: shown as hints (greyed, "
+        "with the reason) or not at all.",
     )
 
     def effective_as_of(self) -> dt.date:

@@ -55,6 +55,11 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "register",
         "Write one strict JSON Schema per file kind and a SchemaStore-style catalog.",
     ),
+    "fmt": (
+        "ssmd.cli.fmt",
+        "register",
+        "Rewrite feed, schema and environment files in the canonical layout.",
+    ),
     "feed": ("ssmd.cli.feed", "app", "Feeds: where market data comes from."),
     "schema": ("ssmd.cli.schema", "app", "Cap'n Proto schemas and their versions."),
     "env": ("ssmd.cli.env", "app", "Environments: a feed, a schema, keys, transport, storage."),

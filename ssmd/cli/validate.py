@@ -7,11 +7,19 @@ from typing import Annotated
 
 import typer
 
-from ssmd.check import check
+from ssmd.check import check_report
 from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, state
 from ssmd.cli.plan import AllowRetroactive, base_commit
 from ssmd.git import is_repository, top_level
-from ssmd.report import RENDERERS, USES_REPOSITORY_TOP, Checked, Format, prefix_between
+from ssmd.lintconfig import config_of, render_config
+from ssmd.report import (
+    RENDERERS,
+    USES_REPOSITORY_TOP,
+    Checked,
+    Format,
+    prefix_between,
+    render_text,
+)
 from ssmd.rules import Severity
 from ssmd.rules.retroactive import refused_retroactive
 
@@ -58,6 +66,18 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         allow_retroactive: AllowRetroactive = False,
+        show_config: Annotated[
+            bool,
+            typer.Option(
+                "--show-config", help="Print the effective rule configuration (ssmd.yaml) and exit."
+            ),
+        ] = False,
+        show_suppressed: Annotated[
+            bool,
+            typer.Option(
+                "--show-suppressed", help="List the findings hidden by `# ssmd: ignore[...]`."
+            ),
+        ] = False,
     ) -> None:
         """Check every feed, schema and environment; exit 1 when anything is wrong.
 
@@ -67,18 +87,27 @@ def register(app: typer.Typer) -> None:
         checked = []
         for root in state(ctx).roots(paths or []):
             workspace = state(ctx).workspace(known_at, root)
+            if show_config:
+                config = config_of(workspace)
+                typer.echo(render_config(config, output_format))
+                raise typer.Exit(int(ExitCode.FINDINGS if config.problems else ExitCode.OK))
             compared = None if base is None else base_commit(workspace.root, base)
+            report = check_report(workspace, as_of=as_of_date(as_of), base=compared)
             top = repository_top(root, root) if output_format in USES_REPOSITORY_TOP else cwd
             checked.append(
                 Checked(
                     workspace,
-                    check(workspace, as_of=as_of_date(as_of), base=compared),
+                    report.results,
                     shown=prefix_between(cwd, root),
                     from_top=prefix_between(top, root),
                     top=top,
+                    suppressed=report.suppressed,
                 )
             )
-        typer.echo(RENDERERS[output_format](checked))
+        if output_format is Format.TEXT:
+            typer.echo(render_text(checked, show_suppressed))
+        else:
+            typer.echo(RENDERERS[output_format](checked))
         code = verdict(checked, strict)
         retroactive = (d for c in checked for ds in c.results.values() for d in ds)
         if any(refused_retroactive(d, allow_retroactive) for d in retroactive):

@@ -1,7 +1,7 @@
 """Every validation rule of SPEC section 6, one small function each, in one registry."""
 
 # Importing the rule modules registers their rules.
-from ssmd.rules import environments, feeds, files, history, retroactive, schemas  # noqa: F401
+from ssmd.rules import environments, feeds, files, history, lint, retroactive, schemas  # noqa: F401
 from ssmd.rules.context import Context
 from ssmd.rules.registry import RULES, Edit, Finding, Fix, Rule, Severity, rule
 

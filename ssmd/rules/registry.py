@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """Only through `ssmd.yaml`: shown, never failing `validate`, not even with --strict."""
 
 
 @dataclass(frozen=True, slots=True)

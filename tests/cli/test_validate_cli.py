@@ -142,7 +142,7 @@ def test_json_output(write_files: WriteFiles) -> None:
         "validate", "--format", "json", root=registry(write_files, ONE_ERROR_ONE_WARNING)
     )
     payload = json.loads(result.stdout)
-    assert payload["summary"] == {"errors": 1, "warnings": 1, "files": 4}
+    assert payload["summary"] == {"errors": 1, "warnings": 1, "files": 4, "suppressed": 0}
     by_code = {d["code"]: d for d in payload["diagnostics"]}
     assert set(by_code) == {"SSMD003", "SSMD307"}
     unknown = by_code["SSMD003"]

@@ -36,6 +36,7 @@ SETUP = "bash scripts/setup.d/50-vscode.sh"
 AS_OF = "2024-12-31"  # kalshi v1 (2024-06-01) is in effect; v2 starts 2025-01-01
 PLANTED_FILE = "exchanges/environments/polymarket-dev.yaml"
 PLANTED_CODE = "SSMD301"  # environment references an unknown feed
+MESSY_FILE = "exchanges/feeds/coinbase.yaml"  # planted with needless quotes: Format Document
 
 
 def _require_tools() -> None:
@@ -83,6 +84,8 @@ def _workspace(root: Path) -> Path:
     shutil.copytree(REPO / "exchanges", folder / "exchanges")
     planted = folder / PLANTED_FILE
     planted.write_text(planted.read_text().replace("feed: polymarket", "feed: polymarkett"))
+    messy = folder / MESSY_FILE
+    messy.write_text(messy.read_text().replace("name: coinbase", "name: 'coinbase'"))
     (folder / ".vscode").mkdir()
     (folder / ".vscode" / "settings.json").write_text(json.dumps({"ssmd.asOf": AS_OF}))
     return folder
@@ -263,6 +266,10 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
             "badAsOf": "2025-02-30",
             "newAsOf": "2025-06-01",
             "hoverAfterExpect": ["2025-06-01", "v2"],
+            "lensFile": "exchanges/feeds/kalshi.yaml",
+            "lensExpect": ["in effect on 2025-06-01", "used by 2 environments", "superseded"],
+            "formatFile": MESSY_FILE,
+            "formatExpect": "name: coinbase",
         }
         seen, extension_log = _drive(spec, tmp_path, user_data)
     where = f"(screenshots and logs in {ARTIFACTS})"
@@ -291,6 +298,10 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
     assert "not a day of the calendar" in seen["asOfRefusal"], seen["asOfRefusal"]
     assert "As of 2025-06-01: v2" in seen["hoverAfter"], f"hover after set: {seen['hoverAfter']!r}"
     assert "polymarkett" in seen["validateOutput"], seen["validateOutput"]
+    lenses = " | ".join(seen["codeLenses"])  # one entry per line of lenses: "a\n | \nb"
+    for lens in ("in effect on 2025-06-01", "used by 2 environments", "superseded"):
+        assert lens in lenses, f"code lenses over kalshi's versions: {lenses!r} {where}"
+    assert "name: coinbase" in [line.strip() for line in seen["formatted"]], seen["formatted"]
 
 
 @pytest.mark.skipif(

@@ -60,6 +60,10 @@ INVOCATIONS: list[list[str]] = [
     ["validate", "--format", "json"],
     ["validate", "--format", "sarif"],
     ["validate", "--format", "github"],
+    ["validate", "--show-config"],
+    ["validate", "--show-suppressed"],
+    ["fmt", "--check"],
+    ["fmt", "--diff"],
     ["diff"],
     ["commit", "-m", "planted"],
     ["init", "--all"],  # into --root: every registry file exists (kept), the extras are written

@@ -50,7 +50,7 @@ def test_newer_text_stops_a_long_check_and_keeps_the_rest(
 ) -> None:
     checker = loaded(sample_root)
     monkeypatch.setattr(checker_module, "CHUNK", 2)
-    real_check = checker_module.check
+    real_check = checker_module.check_report
     calls: list[list[str]] = []
 
     def check_then_edit(*args: Any, **kwargs: Any) -> Any:
@@ -59,7 +59,7 @@ def test_newer_text_stops_a_long_check_and_keeps_the_rest(
             checker.submit(DEV, Change(text=(sample_root / DEV).read_text(), version=9))
         return real_check(*args, **kwargs)
 
-    monkeypatch.setattr(checker_module, "check", check_then_edit)
+    monkeypatch.setattr(checker_module, "check_report", check_then_edit)
     checker.mark_all_dirty()
     first = checker.check_dirty(DAY)
     assert len(first) == 2 and len(calls) == 1  # stopped after one chunk

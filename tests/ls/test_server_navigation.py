@@ -141,8 +141,9 @@ async def test_code_actions_fix_key_typo_hash_and_create_feed(client: LanguageCl
     found = await until(client, target, lambda f: {"SSMD003", "SSMD301"} <= set(codes(f)))
 
     typo = next(d for d in found if d.code == "SSMD003")
-    [change] = await actions_for(client, target, typo)
+    [change, suppress] = await actions_for(client, target, typo)
     assert change.title == "Change to 'transport'"
+    assert suppress.title == "Suppress SSMD003 here (then write the reason)"
 
     unknown = next(d for d in found if d.code == "SSMD301")
     create = next(a for a in await actions_for(client, target, unknown) if "Create" in a.title)
@@ -161,7 +162,7 @@ async def test_code_actions_fix_key_typo_hash_and_create_feed(client: LanguageCl
     trade = uri(root, TRADE)
     found = await until(client, trade, lambda f: "SSMD202" in codes(f))
     mismatch = next(d for d in found if d.code == "SSMD202")
-    [update] = await actions_for(client, trade, mismatch)
+    [update, _] = await actions_for(client, trade, mismatch)
     assert update.title == "Update hash to the file's current content"
 
 
@@ -180,7 +181,7 @@ async def test_startup_registers_watchers_reports_progress_and_reads_settings(
     if client.name == "visual-studio-code":  # type: ignore[attr-defined]
         [watchers] = [r for r in registered if r.method == "workspace/didChangeWatchedFiles"]
         globs = [w["globPattern"] for w in watchers.register_options["watchers"]]
-        assert globs == ["**/exchanges/**/*.yaml", "**/*.capnp"]
+        assert globs == ["**/exchanges/**/*.yaml", "**/*.capnp", "**/ssmd.yaml"]
     else:  # Neovim 0.11 does not offer dynamic watcher registration
         assert registered == []
     [reports] = list(client.progress_reports.values())

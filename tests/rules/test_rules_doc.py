@@ -28,7 +28,7 @@ def test_committed_rules_doc_is_up_to_date() -> None:
 
 def test_every_rule_section_has_an_example_with_its_finding() -> None:
     doc = (REPO / "docs" / "rules.md").read_text()
-    sections = doc.split("\n## ")[1:]
+    sections = [s for s in doc.split("\n## ")[1:] if s.startswith("SSMD")]
     assert len(sections) == len(RULES)
     for section in sections:
         code = section.splitlines()[0]

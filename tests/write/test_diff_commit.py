@@ -230,7 +230,8 @@ def test_commit_with_nothing_to_commit(repo: Path) -> None:
 
 
 def test_pre_commit_hook_runs_ssmd_validate(repo: Path) -> None:
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "ssmd-validate")
     assert hook["id"] == "ssmd-validate" and hook["pass_filenames"] is False
     assert hook["entry"] == "ssmd validate"
     command = [sys.executable, "-m", "ssmd", *hook["entry"].split()[1:]]

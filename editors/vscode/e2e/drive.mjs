@@ -303,6 +303,34 @@ try {
     result.errors.push(`validate workspace: ${error.message} (output ${JSON.stringify(result.validateOutput)})`);
     await shot("07-validate-failure");
   }
+  // 6. Code lenses over a feed's versions, and "Format Document" through the server.
+  if (spec.lensFile) {
+    try {
+      await openFile(spec.lensFile);
+      await retry("code lenses over the versions", async () => {
+        const lenses = await page.locator(".monaco-editor .codelens-decoration").allInnerTexts();
+        result.codeLenses = lenses.map((lens) => lens.replace(/\u00a0/g, " ").trim());
+        return spec.lensExpect.every((want) => result.codeLenses.some((lens) => lens.includes(want)));
+      }, { timeout: 60_000, pause: 1_000 });
+      await shot("08-code-lens");
+    } catch (error) {
+      result.errors.push(`code lens: ${error.message} (saw ${JSON.stringify(result.codeLenses)})`);
+      await shot("08-code-lens-failure");
+    }
+    try {
+      await openFile(spec.formatFile);
+      await runCommand("Format Document");
+      await retry("Format Document rewrote the file", async () => {
+        const lines = await page.locator(".monaco-editor .view-lines .view-line").allInnerTexts();
+        result.formatted = lines.map((line) => line.replace(/\u00a0/g, " "));
+        return result.formatted.some((line) => line.trim() === spec.formatExpect);
+      }, { timeout: 30_000, pause: 1_000 });
+      await shot("09-formatted");
+    } catch (error) {
+      result.errors.push(`format document: ${error.message} (saw ${JSON.stringify(result.formatted)})`);
+      await shot("09-format-failure");
+    }
+  }
   } // steps
 } catch (error) {
   if (!result.errors.some((known) => known.includes(error.message))) {

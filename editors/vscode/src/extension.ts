@@ -25,6 +25,7 @@ const CLIENT_NAME = "SSMD Language Server";
 export const DOCUMENT_SELECTOR = [
   { scheme: "file", pattern: "**/exchanges/**/*.yaml" },
   { scheme: "file", pattern: "**/*.capnp" },
+  { scheme: "file", pattern: "**/ssmd.yaml" },
   { scheme: "untitled", language: "capnp" },
 ];
 
@@ -44,6 +45,7 @@ function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration("ssmd", primaryFolder()?.uri);
   return {
     asOf: config.get<string>("asOf", ""),
+    suppressed: config.get<string>("suppressed", "hint"),
     trace: { server: config.get<string>("trace.server", "off") },
   };
 }
