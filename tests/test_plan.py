@@ -43,7 +43,7 @@ def repo(tmp_path: Path) -> GitRepo:
         "polymarket: display name",
         {
             "exchanges/feeds/polymarket.yaml": polymarket.replace(
-                'display_name: "Polymarket"', "display_name: Polymarket CLOB"
+                "display_name: Polymarket\n", "display_name: Polymarket CLOB\n"
             )
         },
         date="2025-06-02",
