@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -28,6 +27,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 from ruamel.yaml.tokens import CommentToken
+
+from ssmd.span import editor_lines
+from ssmd.yamlcore import resolves_to_str
+from ssmd.yamlsource import parse_yaml
 
 WIDTH = 4096
 """Never fold a long line (ruamel folds at 80 by default, which would rewrite endpoints)."""
@@ -63,7 +66,7 @@ _DASH_LINE = re.compile(r"^(?P<indent> *)-(?P<gap> +)\S")
 def guess_layout(text: str) -> Layout:
     """Read the indentation a file uses from its first nested mapping and sequence."""
     lines = [
-        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        line for line in editor_lines(text) if line.strip() and not line.lstrip().startswith("#")
     ]
     mapping = sequence = offset = None
     for above, below in itertools.pairwise(lines):
@@ -107,7 +110,17 @@ class YamlDocument:
 
     @classmethod
     def parse(cls, text: str, where: str) -> YamlDocument:
-        """Load `text`, proving that an unchanged dump reproduces it exactly."""
+        """Load `text`, proving that an unchanged dump reproduces it exactly.
+
+        The reader judges the text first, so a file `ssmd validate` refuses is
+        refused here with the same message, and one it accepts is not refused
+        for a reason validate never shows.
+        """
+        refusal = reader_refusal(text)
+        if refusal is not None:
+            raise LayoutNotPreserved(
+                f"{where} is not valid YAML ({refusal}); fix it first (`ssmd validate` shows it)"
+            )
         newline = "\r\n" if "\r\n" in text else "\n"
         body = text.replace("\r\n", "\n")
         final_newline = body.endswith("\n") or not body
@@ -117,8 +130,8 @@ class YamlDocument:
             data = DEFAULT_LAYOUT.yaml().load(body)
         except YAMLError as error:
             raise LayoutNotPreserved(
-                f"{where} is not valid YAML ({str(error).splitlines()[0]}); fix it first "
-                "(`ssmd validate` shows where)"
+                f"{where} is valid YAML, but the editor cannot load it for a byte-preserving "
+                f"edit ({str(error).splitlines()[0]}); edit it by hand"
             ) from None
         if not isinstance(data, CommentedMap):
             raise LayoutNotPreserved(f"{where} is not a mapping of keys to values; fix it first")
@@ -149,21 +162,28 @@ def _dump(layout: Layout, data: CommentedMap) -> str:
     return stream.getvalue()
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = pyyaml.resolver.Resolver()
+def reader_refusal(text: str) -> str | None:
+    """The reader's syntax verdict on `text` as `line L:C: CODE message`, None when it reads."""
+    for problem in parse_yaml(text).problems:
+        if problem.code in _SYNTAX_CODES:
+            line, column = problem.span.one_based()
+            return f"line {line}:{column}: {problem.code} {problem.message}"
+    return None
+
+
+_SYNTAX_CODES = frozenset({"SSMD001", "SSMD002"})
 
 
 def as_string(value: Any) -> Any:
     """Quote a string the loader would otherwise read as something else.
 
-    ruamel writes YAML 1.2, where `yes`, `on` or `1:20` are plain strings; the
-    loader (libyaml, YAML 1.1) would read them as a bool or a number. Quoting
-    them keeps a display name "on" a string.
+    The reader types by YAML 1.2 (`012`, `0o7`, `true` are not strings); a
+    YAML 1.1 reader would also take `yes`, `on` or `1:20` for a bool or a
+    number. Quoting both keeps a display name "on" a string for every reader.
     """
     if not isinstance(value, str) or isinstance(value, ScalarString):
         return value
-    tag = _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-    if tag != _STR_TAG:
+    if not resolves_to_str(value):
         return SingleQuotedScalarString(value)
     return value
 
