@@ -201,18 +201,28 @@ def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | Synt
     try:
         return _compose_text(translated), None
     except yaml.MarkedYAMLError as error:
-        if "\t" not in text or conformance_error(text) is not None:
+        if conformance_error(text) is not None:
             return _syntax_problem(error, text, lines)
-        first = error
+        first = error  # valid YAML 1.2 that libyaml cannot read
     except yaml.YAMLError as error:
         return _other_problem(error, text, lines)
     except RecursionError:
         message = "YAML nesting is too deep to be a registry file; flatten the document"
         return SyntaxProblem("SSMD001", message, Span.point(0))
+    if _more_than_one_document(first):
+        return _syntax_problem(first, text, lines)
+    if "\t" not in text:
+        return _unreadable(first, lines)
     try:
-        return _compose_text(_normalise_tabs(translated)), first
+        return _compose_text(normalise_tabs(translated)), first
     except (yaml.YAMLError, RecursionError):
         return _unreadable(first, lines)
+
+
+def _more_than_one_document(error: yaml.MarkedYAMLError) -> bool:
+    """libyaml's words for a second document: the registry's own rule, with its own message."""
+    detail = f"{error.context} {error.problem}"
+    return "single document" in detail or "expected <document start>" in detail
 
 
 def _compose_text(text: str) -> yaml.Node | None:
@@ -222,8 +232,13 @@ def _compose_text(text: str) -> yaml.Node | None:
 _SEPARATING_TABS = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*|[ \t]+$", re.MULTILINE)
 
 
-def _normalise_tabs(text: str) -> str:
-    """Tabs in indentation-like places (blank lines, after `- `/`? `/`: `) -> spaces."""
+def normalise_tabs(text: str) -> str:
+    """Tabs in indentation-like places (blank lines, after `- `/`? `/`: `) -> spaces.
+
+    Same length, same lines: every position stays. Used where libyaml (the
+    reader) or ruamel (the writer) refuses tabs that YAML 1.2 allows; the
+    caller proves the spaced text reads the same.
+    """
     return _SEPARATING_TABS.sub(lambda m: m.group().replace("\t", " "), text)
 
 
@@ -310,6 +325,7 @@ _HINTS = (
         "this line is indented differently from the keys around it; line it up with them",
     ),
     ("single document", "a registry file holds one document: remove the extra '---'"),
+    ("<document start>", "a registry file holds one document: remove what follows the '...'"),
     ("undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
 )
 

@@ -11,6 +11,7 @@ rather than reformatted (`LayoutNotPreserved`).
 
 from __future__ import annotations
 
+import difflib
 import io
 import itertools
 import re
@@ -30,7 +31,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from ssmd.span import editor_lines
 from ssmd.yamlcore import resolves_to_str
-from ssmd.yamlsource import parse_yaml
+from ssmd.yamlsource import normalise_tabs, parse_yaml
 
 WIDTH = 4096
 """Never fold a long line (ruamel folds at 80 by default, which would rewrite endpoints)."""
@@ -102,11 +103,20 @@ def _candidates(text: str) -> Iterator[Layout]:
 class YamlDocument:
     """An editable registry file. `data` is ruamel's round-trip mapping; edit it, then `text()`."""
 
-    def __init__(self, data: CommentedMap, layout: Layout, newline: str, final_newline: bool):
+    def __init__(
+        self,
+        data: CommentedMap,
+        layout: Layout,
+        newline: str,
+        final_newline: bool,
+        tabbed: tuple[str, str] | None = None,
+    ):
         self.data = data
         self.layout = layout
         self._newline = newline
         self._final_newline = final_newline
+        self._tabbed = tabbed
+        """(the text with its tabs, the same text with them as spaces) when ruamel needed that."""
 
     @classmethod
     def parse(cls, text: str, where: str) -> YamlDocument:
@@ -126,18 +136,17 @@ class YamlDocument:
         final_newline = body.endswith("\n") or not body
         if not final_newline:
             body += "\n"
-        try:
-            data = DEFAULT_LAYOUT.yaml().load(body)
-        except YAMLError as error:
-            raise LayoutNotPreserved(
-                f"{where} is valid YAML, but the editor cannot load it for a byte-preserving "
-                f"edit ({str(error).splitlines()[0]}); edit it by hand"
-            ) from None
+        data, tabbed = _load(body, where)
+        if tabbed is not None:
+            body = tabbed[1]
         if not isinstance(data, CommentedMap):
             raise LayoutNotPreserved(f"{where} is not a mapping of keys to values; fix it first")
         for layout in _candidates(body):
-            if _dump(layout, data) == body:
-                return cls(data, layout, newline, final_newline)
+            try:
+                if _dump(layout, data) == body:
+                    return cls(data, layout, newline, final_newline, tabbed)
+            except _RUAMEL_FAULTS:
+                break  # ruamel cannot write this reading back: refuse below
         raise LayoutNotPreserved(
             f"{where} uses an indentation or quoting the editor cannot reproduce byte for byte, "
             "so it was left untouched; edit it by hand, or re-indent it with 2 spaces "
@@ -151,9 +160,66 @@ class YamlDocument:
 
     def text(self) -> str:
         body = _dump(self.layout, self.data)
+        if self._tabbed is not None:
+            body = _restore_tabs(*self._tabbed, body)
         if not self._final_newline:
             body = body.removesuffix("\n")
         return body.replace("\n", self._newline) if self._newline != "\n" else body
+
+
+def _load(body: str, where: str) -> tuple[Any, tuple[str, str] | None]:
+    """ruamel's round-trip reading of `body`.
+
+    ruamel refuses tabs YAML 1.2 allows (after `versions:`, after `-`, on a
+    blank line) that the reader accepts: those are read as spaces when the
+    reader proves the spaced text means the same, and put back by `text()`.
+    """
+    try:
+        return _round_trip(body), None
+    except _RUAMEL_FAULTS as error:
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        refusal = LayoutNotPreserved(
+            f"{where} is valid YAML, but the editor cannot load it for a byte-preserving "
+            f"edit ({first_line}); edit it by hand"
+        )
+    spaced = normalise_tabs(_TRAILING_TABS.sub("", body))
+    if spaced == body or parse_yaml(spaced).data != parse_yaml(body).data:
+        raise refusal
+    try:
+        return _round_trip(spaced), (body, spaced)
+    except _RUAMEL_FAULTS:
+        raise refusal from None
+
+
+_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.MULTILINE)
+"""Trailing blanks holding a tab: dropped for ruamel (which writes none), restored by `text()`."""
+
+
+def _round_trip(body: str) -> Any:
+    return DEFAULT_LAYOUT.yaml().load(body)
+
+
+def _restore_tabs(tabbed: str, spaced: str, new: str) -> str:
+    """`new` (an edit of `spaced`) with every line the edit left alone as it was, tabs included."""
+    old_lines, spaced_lines, new_lines = tabbed.split("\n"), spaced.split("\n"), new.split("\n")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, spaced_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        out.extend(old_lines[i1:i2] if tag == "equal" else new_lines[j1:j2])
+    return "\n".join(out)
+
+
+_RUAMEL_FAULTS: tuple[type[Exception], ...] = (
+    YAMLError,
+    NotImplementedError,
+    AttributeError,
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+)
+"""What ruamel's round-trip raises, besides YAMLError, on inputs it does not handle (the suite
+finds NotImplementedError 'overlap in comment'): a refusal, never a crash."""
 
 
 def _dump(layout: Layout, data: CommentedMap) -> str:
