@@ -211,6 +211,9 @@ def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | Synt
         return SyntaxProblem("SSMD001", message, Span.point(0))
     if _more_than_one_document(first):
         return _syntax_problem(first, text, lines)
+    if "duplicate anchor" in str(first.context):
+        span = lines.clamp_span(_error_span(first, text))
+        return SyntaxProblem("SSMD001", _duplicate_anchor_message(first, text), span)
     if "\t" not in text:
         return _unreadable(first, lines)
     try:
@@ -333,8 +336,6 @@ _HINTS = (
 def _syntax_message(error: yaml.MarkedYAMLError, text: str, span: Span) -> str:
     parts = [p for p in (error.context, error.problem) if p]
     detail = "; ".join(parts) if parts else "invalid YAML"
-    if "duplicate anchor" in detail:
-        return _duplicate_anchor_message(error, text)
     hint = next((h for needle, h in _HINTS if needle in detail), None)
     if hint is None and _character_at(text, span) == "\t":
         hint = _TAB_HINT
@@ -346,6 +347,8 @@ _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 
 
 def _duplicate_anchor_message(error: yaml.MarkedYAMLError, text: str) -> str:
+    """YAML 1.2 lets a later anchor replace an earlier one; libyaml does not, nor does the
+    registry: two values under one name is a mistake a reviewer would not spot."""
     mark = error.problem_mark
     lines = LineIndex(text)
     name = None
@@ -355,10 +358,7 @@ def _duplicate_anchor_message(error: yaml.MarkedYAMLError, text: str) -> str:
     first = error.context_mark.line + 1 if error.context_mark is not None else None
     shown = f"'&{name}'" if name else "an anchor"
     where = f" (first defined on line {first})" if first else ""
-    return (
-        f"YAML syntax error: the anchor {shown} is defined twice{where}; "
-        "give each anchor its own name"
-    )
+    return f"the anchor {shown} is defined twice{where}; give each anchor its own name"
 
 
 def _character_at(text: str, span: Span) -> str:
