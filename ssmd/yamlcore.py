@@ -15,11 +15,11 @@ by it (figures in docs/design.md).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from types import ModuleType
 from typing import Any
-
-import yaml_rs
 
 PLAIN = "?plain"
 """The tag the reader's resolver gives an untagged plain scalar: typed here, by YAML 1.2."""
@@ -123,7 +123,15 @@ def tag_problem(tag: str) -> str:
 
 
 _ERROR_AT = re.compile(r"at line (\d+), column (\d+)")
-_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=200_000, max_replay_stack_depth=64)
+
+
+@functools.cache
+def _yaml_rs() -> tuple[ModuleType, Any]:
+    """yaml-rs and its alias limits, imported on first use (~30 ms: `ssmd --help` skips it)."""
+    import yaml_rs
+
+    limits = yaml_rs.AliasLimits(max_total_replayed_events=200_000, max_replay_stack_depth=64)
+    return yaml_rs, limits
 
 
 def conformance_error(text: str) -> tuple[str, int, int] | None:
@@ -132,11 +140,12 @@ def conformance_error(text: str) -> tuple[str, int, int] | None:
     Only syntax errors count: duplicate keys and tags are the reader's own
     findings (with better positions), so the strict parser is told to allow them.
     """
+    yaml_rs, limits = _yaml_rs()
     try:
         yaml_rs.loads(
             text,
             parse_datetime=False,
-            alias_limits=_LIMITS,
+            alias_limits=limits,
             duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins,
         )
     except yaml_rs.YAMLDecodeError as error:
@@ -153,9 +162,10 @@ def conformance_error(text: str) -> tuple[str, int, int] | None:
 
 def strict_data(text: str) -> Any:
     """The document as the strict parser reads it (to prove a tab-normalised reading equal)."""
+    yaml_rs, limits = _yaml_rs()
     return yaml_rs.loads(
         text,
         parse_datetime=False,
-        alias_limits=_LIMITS,
+        alias_limits=limits,
         duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.FirstWins,
     )
