@@ -125,6 +125,13 @@ def tag_problem(tag: str) -> str:
 _ERROR_AT = re.compile(r"at line (\d+), column (\d+)")
 
 
+_TOO_DEEP_FOR_YAML_RS = re.compile(r"^[ \t?:-]{4000}", re.MULTILINE)
+"""yaml-rs 0.1.6 recurses per block level and dies of a stack overflow (SIGSEGV, not an
+exception) near 100,000 levels (`- - - ... x`); 10,000 are fine. A block level needs at
+least one column of indentation or indicator, so a text whose lines all start with fewer
+than 4,000 of those cannot get there (flow nesting yaml-rs limits itself, at 256)."""
+
+
 @functools.cache
 def _yaml_rs() -> tuple[ModuleType, Any]:
     """yaml-rs and its alias limits, imported on first use (~30 ms: `ssmd --help` skips it)."""
@@ -140,6 +147,8 @@ def conformance_error(text: str) -> tuple[str, int, int] | None:
     Only syntax errors count: duplicate keys and tags are the reader's own
     findings (with better positions), so the strict parser is told to allow them.
     """
+    if _TOO_DEEP_FOR_YAML_RS.search(text):
+        return None  # see _TOO_DEEP_FOR_YAML_RS: libyaml's reading stands
     yaml_rs, limits = _yaml_rs()
     try:
         yaml_rs.loads(
@@ -162,6 +171,8 @@ def conformance_error(text: str) -> tuple[str, int, int] | None:
 
 def strict_data(text: str) -> Any:
     """The document as the strict parser reads it (to prove a tab-normalised reading equal)."""
+    if _TOO_DEEP_FOR_YAML_RS.search(text):
+        raise ValueError("nested too deeply for the strict parser")
     yaml_rs, limits = _yaml_rs()
     return yaml_rs.loads(
         text,

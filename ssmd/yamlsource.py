@@ -201,14 +201,15 @@ def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | Synt
     try:
         return _compose_text(translated), None
     except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):
+            return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
         if conformance_error(text) is not None:
             return _syntax_problem(error, text, lines)
         first = error  # valid YAML 1.2 that libyaml cannot read
     except yaml.YAMLError as error:
         return _other_problem(error, text, lines)
     except RecursionError:
-        message = "YAML nesting is too deep to be a registry file; flatten the document"
-        return SyntaxProblem("SSMD001", message, Span.point(0))
+        return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
     if _more_than_one_document(first):
         return _syntax_problem(first, text, lines)
     if "duplicate anchor" in str(first.context):
@@ -220,6 +221,9 @@ def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | Synt
         return _compose_text(normalise_tabs(translated)), first
     except (yaml.YAMLError, RecursionError):
         return _unreadable(first, lines)
+
+
+_TOO_DEEP = "YAML nesting is too deep to be a registry file; flatten the document"
 
 
 def _more_than_one_document(error: yaml.MarkedYAMLError) -> bool:

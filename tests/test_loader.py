@@ -179,8 +179,11 @@ def test_an_alias_bomb_is_a_syntax_error_not_a_hang() -> None:
         "name: kalshi\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
         "name: kalshi\nx: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n",
         "name: kalshi\n" + "".join(" " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5)),
+        # yaml-rs (the conformance check) dies of a stack overflow on this; it must not run
+        "x:\n" + "- " * 100_000 + "x\n",
+        "x:\n" + "- " * 3_000 + "x\n",
     ],
-    ids=["flow-100000", "flow-just-too-deep", "block-too-deep"],
+    ids=["flow-100000", "flow-just-too-deep", "block-too-deep", "dashes-100000", "dashes-3000"],
 )
 def test_deep_nesting_is_a_syntax_error_not_a_crash(text: str) -> None:
     problems = load_in_child(text)
