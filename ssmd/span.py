@@ -57,6 +57,8 @@ def editor_lines(text: str) -> list[str]:
     which misses a lone `\\r`, nor `str.splitlines`, which also splits at form
     feeds and U+2028.
     """
+    if "\r" not in text:  # the usual case; str.split is ~5x cheaper than the regex
+        return text.split("\n")
     return _LINE_BREAK.split(text)
 
 
