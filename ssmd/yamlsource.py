@@ -34,6 +34,17 @@ from ssmd.yamlcore import (
     tag_problem,
     tagged_value,
 )
+from ssmd.yamlerrors import (
+    FORBIDDEN,
+    SyntaxProblem,
+    duplicate_anchor_message,
+    error_span,
+    forbidden_problem,
+    other_problem,
+    strict_problem,
+    syntax_problem,
+    unreadable,
+)
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
     from yaml import CSafeLoader as _Loader
@@ -71,15 +82,6 @@ class Located:
 
     key: Span | None
     value: Span
-
-
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
-    """A problem found while reading YAML (SSMD001 syntax, SSMD002 duplicate key)."""
-
-    code: str
-    message: str
-    span: Span
 
 
 RawSpan = tuple[int, int, int, int]
@@ -143,9 +145,9 @@ def parse_yaml(text: str) -> ParsedYaml:
     source_map = SourceMap()
     problems: list[SyntaxProblem] = []
     lines = LineIndex(text)
-    forbidden = _FORBIDDEN.search(text)
+    forbidden = FORBIDDEN.search(text)
     if forbidden is not None:
-        problems.append(_forbidden_problem(forbidden.start(), forbidden.group(), lines))
+        problems.append(forbidden_problem(forbidden.start(), forbidden.group(), lines))
         return ParsedYaml(None, source_map, problems)
     composed = _compose(text, lines)
     if isinstance(composed, SyntaxProblem):
@@ -154,7 +156,7 @@ def parse_yaml(text: str) -> ParsedYaml:
     if node is None:
         strict = conformance_error(text)
         if strict is not None:
-            problems.append(_strict_problem(strict, lines))
+            problems.append(strict_problem(strict, lines))
         return ParsedYaml(None, source_map, problems)
     builder = _Builder(source_map, problems, text)
     try:
@@ -164,29 +166,14 @@ def parse_yaml(text: str) -> ParsedYaml:
         return ParsedYaml(None, SourceMap(), problems)
     strict = conformance_error(text)
     if strict is not None:
-        return ParsedYaml(None, SourceMap(), [_strict_problem(strict, lines)])
+        return ParsedYaml(None, SourceMap(), [strict_problem(strict, lines)])
     if normalised and not _same_reading(data, text):
-        problem = _unreadable(normalised, lines)
+        problem = unreadable(normalised, lines)
         return ParsedYaml(None, SourceMap(), [problem])
     if builder.merge_key is not None:
         return ParsedYaml(None, SourceMap(), [builder.merge_key, *problems])
     _clamp_entries(source_map, lines)
     return ParsedYaml(data, source_map, problems)
-
-
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters YAML 1.2 does not allow in a document (c-printable's complement)."""
-
-
-def _forbidden_problem(offset: int, character: str, lines: LineIndex) -> SyntaxProblem:
-    """A character YAML forbids (NUL, control characters), located as an editor shows it."""
-    line = lines.line_of(offset)
-    code = ord(character)
-    message = (
-        f"the file holds a character YAML does not allow (#x{code:04x}); registry files "
-        "are plain UTF-8 text: remove it, or check that this is the file you meant"
-    )
-    return SyntaxProblem("SSMD001", message, Span.point(line, offset - lines.offset(line)))
 
 
 def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | SyntaxProblem:
@@ -204,23 +191,23 @@ def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | Synt
         if "nesting depth" in str(error.problem):
             return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
         if conformance_error(text) is not None:
-            return _syntax_problem(error, text, lines)
+            return syntax_problem(error, text, lines)
         first = error  # valid YAML 1.2 that libyaml cannot read
     except yaml.YAMLError as error:
-        return _other_problem(error, text, lines)
+        return other_problem(error, text, lines)
     except RecursionError:
         return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
     if _more_than_one_document(first):
-        return _syntax_problem(first, text, lines)
+        return syntax_problem(first, text, lines)
     if "duplicate anchor" in str(first.context):
-        span = lines.clamp_span(_error_span(first, text))
-        return SyntaxProblem("SSMD001", _duplicate_anchor_message(first, text), span)
+        span = lines.clamp_span(error_span(first, text))
+        return SyntaxProblem("SSMD001", duplicate_anchor_message(first, text), span)
     if "\t" not in text:
-        return _unreadable(first, lines)
+        return unreadable(first, lines)
     try:
         return _compose_text(normalise_tabs(translated)), first
     except (yaml.YAMLError, RecursionError):
-        return _unreadable(first, lines)
+        return unreadable(first, lines)
 
 
 _TOO_DEEP = "YAML nesting is too deep to be a registry file; flatten the document"
@@ -256,44 +243,6 @@ def _same_reading(data: Any, text: str) -> bool:
         return False
 
 
-def _unreadable(error: Any, lines: LineIndex) -> SyntaxProblem:
-    """Valid YAML that libyaml cannot read: refused in a sentence, not misread."""
-    mark = error.problem_mark or error.context_mark
-    span = lines.clamp_span(Span.point(mark.line, mark.column) if mark else Span.point(0))
-    detail = "; ".join(p for p in (error.context, error.problem) if p) or "unreadable"
-    message = (
-        f"ssmd cannot read this YAML ({detail}): it is valid YAML, but written in a form the "
-        "registry does not support; write it plainly (spaces, not tabs, around '-' and ':')"
-    )
-    return SyntaxProblem("SSMD001", message, span)
-
-
-def _strict_problem(strict: tuple[str, int, int], lines: LineIndex) -> SyntaxProblem:
-    problem, line, column = strict
-    span = lines.clamp_span(Span.point(line, column))
-    hint = next((h for needle, h in _STRICT_HINTS if needle in problem), None)
-    message = f"YAML syntax error: {problem}" + (f" ({hint})" if hint else "")
-    return SyntaxProblem("SSMD001", message, span)
-
-
-_STRICT_HINTS = (
-    ("comments must be separated", "put a space before the '#'"),
-    ("invalid indentation in flow", "indent the continuation line of a '[' or '{' list"),
-    ("tab", "indent with spaces: YAML does not allow tabs for indentation"),
-)
-
-
-def _other_problem(error: yaml.YAMLError, text: str, lines: LineIndex) -> SyntaxProblem:
-    if isinstance(error, yaml.reader.ReaderError):
-        return _reader_problem(error, text, lines)
-    return SyntaxProblem("SSMD001", f"YAML syntax error: {error}", Span.point(0))
-
-
-def _syntax_problem(error: yaml.MarkedYAMLError, text: str, lines: LineIndex) -> SyntaxProblem:
-    span = lines.clamp_span(_error_span(error, text))  # libyaml may point past the end
-    return SyntaxProblem("SSMD001", _syntax_message(error, text, span), span)
-
-
 def _clamp_entries(source_map: SourceMap, lines: LineIndex) -> None:
     """Pull end marks libyaml puts just past the last line (no final newline) back inside."""
     last = lines.count - 1
@@ -306,104 +255,6 @@ def _clamp_entries(source_map: SourceMap, lines: LineIndex) -> None:
 def _clamp_raw(raw: RawSpan, lines: LineIndex) -> RawSpan:
     span = lines.clamp_span(_to_span(raw))
     return (span.start.line, span.start.character, span.end.line, span.end.character)
-
-
-_HINTS = (
-    ("tab character", "indent with spaces: YAML does not allow tabs for indentation"),
-    (
-        "quoted scalar; found unexpected end",
-        "the quote opened here is never closed; add the closing quote",
-    ),
-    ("end of stream", "the quote or bracket opened here is never closed; close it"),
-    ("expected ',' or ']'", "the '[' opened here is never closed; add the ']'"),
-    ("expected ',' or '}'", "the '{' opened here is never closed; add the '}'"),
-    (
-        "mapping values are not allowed",
-        "a ':' where no key may start: check this line's indentation, "
-        "or quote a value that contains ': '",
-    ),
-    (
-        "expected '-' indicator",
-        "this line is indented differently from the list above it; line it up with "
-        "the keys of its list item",
-    ),
-    (
-        "expected <block end>",
-        "this line is indented differently from the keys around it; line it up with them",
-    ),
-    ("single document", "a registry file holds one document: remove the extra '---'"),
-    ("<document start>", "a registry file holds one document: remove what follows the '...'"),
-    ("undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
-)
-
-
-def _syntax_message(error: yaml.MarkedYAMLError, text: str, span: Span) -> str:
-    parts = [p for p in (error.context, error.problem) if p]
-    detail = "; ".join(parts) if parts else "invalid YAML"
-    hint = next((h for needle, h in _HINTS if needle in detail), None)
-    if hint is None and _character_at(text, span) == "\t":
-        hint = _TAB_HINT
-    return f"YAML syntax error: {detail}" + (f" ({hint})" if hint else "")
-
-
-_TAB_HINT = "indent with spaces: YAML does not allow tabs for indentation"
-_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
-
-
-def _duplicate_anchor_message(error: yaml.MarkedYAMLError, text: str) -> str:
-    """YAML 1.2 lets a later anchor replace an earlier one; libyaml does not, nor does the
-    registry: two values under one name is a mistake a reviewer would not spot."""
-    mark = error.problem_mark
-    lines = LineIndex(text)
-    name = None
-    if mark is not None:
-        found = _ANCHOR.match(text, lines.offset(mark.line) + mark.column)
-        name = found.group(1) if found else None
-    first = error.context_mark.line + 1 if error.context_mark is not None else None
-    shown = f"'&{name}'" if name else "an anchor"
-    where = f" (first defined on line {first})" if first else ""
-    return f"the anchor {shown} is defined twice{where}; give each anchor its own name"
-
-
-def _character_at(text: str, span: Span) -> str:
-    lines = LineIndex(text)
-    offset = lines.offset(span.start.line) + span.start.character
-    return text[offset] if offset < len(text) else ""
-
-
-def _error_span(error: yaml.MarkedYAMLError, text: str) -> Span:
-    """Where the parser gave up, or where the unclosed thing began.
-
-    An unclosed quote or bracket is only noticed at the end of the file (a line
-    past anything the user wrote) or at the next line's `:`; the opening mark
-    is the useful place.
-    """
-    mark = error.problem_mark or error.context_mark
-    at_end = mark is not None and mark.index >= len(text.rstrip())
-    unclosed = error.context is not None and error.context.startswith("while parsing a flow")
-    if (at_end or unclosed) and error.context_mark is not None and error.problem_mark is not None:
-        mark = error.context_mark
-    return Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
-
-
-def _reader_problem(error: yaml.reader.ReaderError, text: str, lines: LineIndex) -> SyntaxProblem:
-    """A character YAML forbids (binary junk, control characters), located by line and column.
-
-    Lines are counted as editors count them (a lone `\r` ends one too).
-    """
-    # libyaml counts this position in UTF-8 bytes, not characters.
-    encoded = text.encode("utf-8", "surrogatepass")
-    byte = max(0, min(int(error.position), len(encoded)))
-    position = len(encoded[:byte].decode("utf-8", "ignore"))
-    line = lines.line_of(position)
-    column = position - lines.offset(line)
-    character = error.character
-    code = ord(character) if isinstance(character, str) else int(character)
-    message = (
-        f"the file holds a character YAML does not allow (#x{code:04x}); registry files are "
-        "plain UTF-8 text: remove it, or check that this is the file you meant"
-    )
-    return SyntaxProblem("SSMD001", message, Span.point(line, column))
 
 
 def _span(node: yaml.Node) -> Span:
