@@ -18,7 +18,7 @@ from functools import cache
 from ssmd.calendars import known_calendars
 from ssmd.document import MODEL_OF_KIND, Kind, _unwrap, field_info, model_at
 from ssmd.models import SchemaStatus
-from ssmd.span import Position, Span
+from ssmd.span import Position, Span, editor_lines
 from ssmd.workspace import SCHEMAS_DIR, Workspace
 from ssmd.yamlsource import ModelPath
 
@@ -58,7 +58,7 @@ class CursorContext:
 
 
 def cursor_context(text: str, position: Position) -> CursorContext | None:
-    lines = text.split("\n")
+    lines = editor_lines(text)
     if position.line >= len(lines):
         return None
     line = lines[position.line]
@@ -252,7 +252,7 @@ _VERSION_LINE = re.compile(r"^\s*(?:-\s+)?version:\s*['\"]?(v[0-9]+)")
 def _version_ids(text: str) -> list[Candidate]:
     """Version ids written in this document (the model may not load while one is typed)."""
     seen: list[str] = []
-    for line in text.split("\n"):
+    for line in editor_lines(text):
         match = _VERSION_LINE.match(line)
         if match and match.group(1) not in seen:
             seen.append(match.group(1))

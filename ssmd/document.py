@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ssmd.models import Environment, Feed, Schema, excerpt
 from ssmd.span import LineIndex, Span
+from ssmd.yamlcore import core_value
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
@@ -170,7 +171,9 @@ def load_document(path: str, text: str) -> Document:
     if parsed.data is None and not parsed.problems:
         doc.problems.append(
             LoadProblem(
-                "SSMD004", f"the file is empty: a {kind} needs at least `name`", Span.point(0)
+                "SSMD004",
+                f"the file is empty: {_article(kind)} {kind} needs at least `name`",
+                Span.point(0),
             )
         )
         return doc
@@ -179,7 +182,9 @@ def load_document(path: str, text: str) -> Document:
     if not isinstance(parsed.data, dict):
         doc.problems.append(
             LoadProblem(
-                "SSMD005", f"a {kind} file must be a mapping of keys to values", doc.span(())
+                "SSMD005",
+                f"{_article(kind)} {kind} file must be a mapping of keys to values",
+                doc.span(()),
             )
         )
         return doc
@@ -187,6 +192,10 @@ def load_document(path: str, text: str) -> Document:
     doc.declared_name = name if isinstance(name, str) else None
     _validate(doc, MODEL_OF_KIND[kind], parsed.data)
     return doc
+
+
+def _article(kind: Kind) -> str:
+    return "an" if str(kind)[0] in "aeiou" else "a"
 
 
 _MAX_REPAIR_ROUNDS = 8
@@ -302,7 +311,26 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     if kind == "too_short" and loc and loc[-1] == "versions":
         detail = "at least one version is required"
     message = f"invalid value for '{excerpt(key)}'{where}: {excerpt(detail, 300)}"
+    if kind == "string_type":
+        message += _quote_hint(doc, doc.span(loc))
     return LoadProblem("SSMD005", message, doc.span(loc))
+
+
+def _quote_hint(doc: Document, span: Span) -> str:
+    """Where text is expected, a plain `012`, `no` or `1.0` is typed by YAML: say to quote it."""
+    if span.start.line != span.end.line:
+        return ""
+    lines = LineIndex(doc.text)
+    start = lines.offset(span.start.line)
+    written = doc.text[start + span.start.character : start + span.end.character].strip()
+    if not written or written[0] in "'\"[{!&*|>":
+        return ""
+    value = core_value(written)
+    if isinstance(value, str):
+        return ""
+    what = {bool: "true/false", type(None): "empty (null)"}.get(type(value), "a number")
+    shown = excerpt(written, 40)
+    return f" (YAML reads {shown} as {what}; quote it to keep it text: '{shown}')"
 
 
 def _describe(parent: ModelPath) -> str:

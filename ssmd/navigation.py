@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from ssmd.document import Document, Kind, registry_path
 from ssmd.models import NAME_PATTERN, Environment, Feed, Schema
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
-from ssmd.span import Position, Span
+from ssmd.span import Position, Span, editor_lines
 from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
 from ssmd.yamlsource import ModelPath
 
@@ -75,7 +75,7 @@ def _scalar_text(document: Document, path: ModelPath) -> tuple[str, Span] | None
     span = located.value
     if span.start.line != span.end.line:
         return None
-    lines = document.text.splitlines()
+    lines = editor_lines(document.text)
     if span.start.line >= len(lines):
         return None
     raw = lines[span.start.line][span.start.character : span.end.character]
@@ -261,7 +261,7 @@ def _outline_child(
 
 
 def _first_line(document: Document, span: Span) -> str:
-    lines = document.text.splitlines()
+    lines = editor_lines(document.text)
     if span.start.line >= len(lines):
         return ""
     line = lines[span.start.line]

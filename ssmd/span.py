@@ -49,6 +49,19 @@ class Span(NamedTuple):
         return self.start.line + 1, self.start.character + 1
 
 
+def editor_lines(text: str) -> list[str]:
+    """The text's lines as an editor shows them: split at `\\n`, `\\r\\n` and a lone `\\r` only.
+
+    The one line model of the code base (the loader, the CLI, the language
+    server and completion all count lines this way): not `str.split("\\n")`,
+    which misses a lone `\\r`, nor `str.splitlines`, which also splits at form
+    feeds and U+2028.
+    """
+    if "\r" not in text:  # the usual case; str.split is ~5x cheaper than the regex
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
+
+
 class LineIndex:
     """Where each line of a text starts, with line breaks counted as LSP clients count them.
 

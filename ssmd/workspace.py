@@ -23,11 +23,13 @@ from ssmd.document import (
     REGISTRY_DIR,
     Document,
     Kind,
+    LoadProblem,
     kind_of,
     load_document,
     refused_document,
     too_large,
 )
+from ssmd.encoding import decode_registry_bytes
 from ssmd.git import read_blobs, tree_files
 from ssmd.history import RepositoryHistory
 from ssmd.models import Environment, Feed, Schema
@@ -115,9 +117,16 @@ def _has_link_below(root: Path, folder: str, path: str) -> bool:
     return False
 
 
-def read_text(path: Path) -> str:
-    """File text for the loader; undecodable bytes become U+FFFD (the loader then reports)."""
-    return path.read_bytes().decode("utf-8", "replace")
+def load_yaml_bytes(path: str, content: bytes) -> Document:
+    """A registry YAML file from its bytes: UTF-8 only, anything else one located SSMD001."""
+    decoded = decode_registry_bytes(content)
+    if decoded.problem is None:
+        return load_document(path, decoded.text)
+    kind = kind_of(path)
+    if kind is None:
+        raise ValueError(f"{path} is not a registry file")
+    problem = LoadProblem("SSMD001", decoded.problem, decoded.span)
+    return Document(path, kind, decoded.text, problems=[problem])
 
 
 class Workspace:
@@ -201,7 +210,7 @@ class Workspace:
                 key = (path, wanted[path])
                 document = parsed.get(key) if parsed is not None else None
                 if document is None:
-                    document = load_document(path, content.decode("utf-8", "replace"))
+                    document = load_yaml_bytes(path, content)
                     if parsed is not None:
                         parsed[key] = document
                 workspace._set_document(document)
@@ -222,9 +231,7 @@ class Workspace:
                 return self._refuse(too_large(path, size))
         else:
             return self._refuse(refused_document(path, "SSMD204", refusal))
-        if kind_of(path) is Kind.CAPNP:
-            return self.set_bytes(path, file.read_bytes())
-        return self.set_text(path, read_text(file))
+        return self.set_bytes(path, file.read_bytes())
 
     def _refuse(self, document: Document) -> set[str]:
         affected = self.remove(document.path)
@@ -253,7 +260,9 @@ class Workspace:
             self._set_capnp(path, content)
             self._capnp_from_editor.discard(path)
             return affected | self.dependents(path)
-        return self.set_text(path, content.decode("utf-8", "replace"))
+        affected = self.dependents(path)
+        self._set_document(load_yaml_bytes(path, content))
+        return affected | self.dependents(path)
 
     def remove(self, path: str) -> set[str]:
         affected = self.dependents(path)

@@ -13,6 +13,7 @@ nesting is bounded.
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,30 @@ from typing import Any
 import yaml
 
 from ssmd.span import LineIndex, Position, Span
+from ssmd.yamlcore import (
+    CORE_SCALAR_TAGS,
+    CORE_TAGS,
+    MAP,
+    PLAIN,
+    SEQ,
+    STR,
+    conformance_error,
+    core_value,
+    strict_data,
+    tag_problem,
+    tagged_value,
+)
+from ssmd.yamlerrors import (
+    FORBIDDEN,
+    SyntaxProblem,
+    duplicate_anchor_message,
+    error_span,
+    forbidden_problem,
+    other_problem,
+    strict_problem,
+    syntax_problem,
+    unreadable,
+)
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
     from yaml import CSafeLoader as _Loader
@@ -37,18 +62,18 @@ _YAML_ONLY_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 """YAML 1.1 ends a line at NEL, LS and PS; editors do not. Read as spaces, so
 libyaml's line numbers are the editor's (same length: columns do not move)."""
 
-_SCALARS = yaml.constructor.SafeConstructor()
-_STR = "tag:yaml.org,2002:str"
-_PLAIN_CONSTRUCTORS = {
-    tag: yaml.constructor.SafeConstructor.yaml_constructors[tag]
-    for tag in (
-        "tag:yaml.org,2002:int",
-        "tag:yaml.org,2002:float",
-        "tag:yaml.org,2002:bool",
-        "tag:yaml.org,2002:null",
-        "tag:yaml.org,2002:timestamp",
-    )
-}
+
+class _Loader12(_Loader):
+    """libyaml's composer with the resolver swapped: plain scalars stay untyped (PLAIN).
+
+    PyYAML's resolver types by YAML 1.1; `yamlcore` types those later, by 1.2.
+    Overriding `resolve` is also cheaper than PyYAML's regex loop per scalar.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return PLAIN if implicit[0] else STR
+        return SEQ if kind is yaml.SequenceNode else MAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +82,6 @@ class Located:
 
     key: Span | None
     value: Span
-
-
-@dataclass(frozen=True, slots=True)
-class SyntaxProblem:
-    """A problem found while reading YAML (SSMD001 syntax, SSMD002 duplicate key)."""
-
-    code: str
-    message: str
-    span: Span
 
 
 RawSpan = tuple[int, int, int, int]
@@ -81,6 +97,8 @@ class SourceMap:
     """Model path -> position of its key and value, e.g. ("versions", 1, "effective_from")."""
 
     entries: dict[ModelPath, tuple[RawSpan | None, RawSpan]] = field(default_factory=dict)
+    anchors: dict[ModelPath, RawSpan] = field(default_factory=dict)
+    """Paths read through an alias -> where the anchored value is written (the related place)."""
 
     def get(self, path: ModelPath) -> Located | None:
         entry = self.entries.get(path)
@@ -119,36 +137,110 @@ class ParsedYaml:
 
 
 def parse_yaml(text: str) -> ParsedYaml:
-    """Parse one YAML document; never raises on any input text."""
+    """Parse one YAML document by YAML 1.2; never raises on any input text.
+
+    Order: characters YAML forbids (located exactly), then libyaml's node tree
+    (positions), then the strict parser's verdict on what libyaml accepted.
+    """
     source_map = SourceMap()
     problems: list[SyntaxProblem] = []
     lines = LineIndex(text)
-    try:
-        node = yaml.compose(text.translate(_YAML_ONLY_BREAKS), Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        span = lines.clamp_span(_error_span(error, text))  # libyaml may point past the end
-        problems.append(SyntaxProblem("SSMD001", _syntax_message(error), span))
+    forbidden = FORBIDDEN.search(text)
+    if forbidden is not None:
+        problems.append(forbidden_problem(forbidden.start(), forbidden.group(), lines))
         return ParsedYaml(None, source_map, problems)
-    except yaml.reader.ReaderError as error:
-        problems.append(_reader_problem(error, text, lines))
-        return ParsedYaml(None, source_map, problems)
-    except yaml.YAMLError as error:
-        problems.append(SyntaxProblem("SSMD001", f"YAML syntax error: {error}", Span.point(0)))
-        return ParsedYaml(None, source_map, problems)
-    except RecursionError:
-        message = "YAML nesting is too deep to be a registry file; flatten the document"
-        problems.append(SyntaxProblem("SSMD001", message, Span.point(0)))
-        return ParsedYaml(None, source_map, problems)
+    composed = _compose(text, lines)
+    if isinstance(composed, SyntaxProblem):
+        return ParsedYaml(None, source_map, [composed])
+    node, normalised = composed
     if node is None:
+        strict = conformance_error(text)
+        if strict is not None:
+            problems.append(strict_problem(strict, lines))
         return ParsedYaml(None, source_map, problems)
-    builder = _Builder(source_map, problems)
+    builder = _Builder(source_map, problems, text)
     try:
         data = builder.build(node, (), None, 0)
     except _TooLarge as error:
         problems.append(SyntaxProblem("SSMD001", str(error), lines.clamp_span(_span(node))))
         return ParsedYaml(None, SourceMap(), problems)
+    strict = conformance_error(text)
+    if strict is not None:
+        return ParsedYaml(None, SourceMap(), [strict_problem(strict, lines)])
+    if normalised and not _same_reading(data, text):
+        problem = unreadable(normalised, lines)
+        return ParsedYaml(None, SourceMap(), [problem])
+    if builder.merge_key is not None:
+        return ParsedYaml(None, SourceMap(), [builder.merge_key, *problems])
     _clamp_entries(source_map, lines)
     return ParsedYaml(data, source_map, problems)
+
+
+def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | SyntaxProblem:
+    """libyaml's node tree, or the problem to report.
+
+    When libyaml refuses a text the strict parser accepts (tabs after `-` or in
+    blank lines, which YAML 1.2 allows), the tabs there are read as spaces
+    (same length: positions stay) and the reading is proven equal later.
+    Returns (node, the original libyaml error if the text was normalised).
+    """
+    translated = text.translate(_YAML_ONLY_BREAKS)
+    try:
+        return _compose_text(translated), None
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):
+            return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
+        if conformance_error(text) is not None:
+            return syntax_problem(error, text, lines)
+        first = error  # valid YAML 1.2 that libyaml cannot read
+    except yaml.YAMLError as error:
+        return other_problem(error, text, lines)
+    except RecursionError:
+        return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
+    if _more_than_one_document(first):
+        return syntax_problem(first, text, lines)
+    if "duplicate anchor" in str(first.context):
+        span = lines.clamp_span(error_span(first, text))
+        return SyntaxProblem("SSMD001", duplicate_anchor_message(first, text), span)
+    if "\t" not in text:
+        return unreadable(first, lines)
+    try:
+        return _compose_text(normalise_tabs(translated)), first
+    except (yaml.YAMLError, RecursionError):
+        return unreadable(first, lines)
+
+
+_TOO_DEEP = "YAML nesting is too deep to be a registry file; flatten the document"
+
+
+def _more_than_one_document(error: yaml.MarkedYAMLError) -> bool:
+    """libyaml's words for a second document: the registry's own rule, with its own message."""
+    detail = f"{error.context} {error.problem}"
+    return "single document" in detail or "expected <document start>" in detail
+
+
+def _compose_text(text: str) -> yaml.Node | None:
+    return yaml.compose(text, Loader=_Loader12)
+
+
+_SEPARATING_TABS = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*|[ \t]+$", re.MULTILINE)
+
+
+def normalise_tabs(text: str) -> str:
+    """Tabs in indentation-like places (blank lines, after `- `/`? `/`: `) -> spaces.
+
+    Same length, same lines: every position stays. Used where libyaml (the
+    reader) or ruamel (the writer) refuses tabs that YAML 1.2 allows; the
+    caller proves the spaced text reads the same.
+    """
+    return _SEPARATING_TABS.sub(lambda m: m.group().replace("\t", " "), text)
+
+
+def _same_reading(data: Any, text: str) -> bool:
+    try:
+        return bool(strict_data(text) == data)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return False
 
 
 def _clamp_entries(source_map: SourceMap, lines: LineIndex) -> None:
@@ -165,71 +257,6 @@ def _clamp_raw(raw: RawSpan, lines: LineIndex) -> RawSpan:
     return (span.start.line, span.start.character, span.end.line, span.end.character)
 
 
-_HINTS = (
-    ("tab character", "indent with spaces: YAML does not allow tabs for indentation"),
-    (
-        "quoted scalar; found unexpected end",
-        "the quote opened here is never closed; add the closing quote",
-    ),
-    ("end of stream", "the quote or bracket opened here is never closed; close it"),
-    ("expected ',' or ']'", "the '[' opened here is never closed; add the ']'"),
-    ("expected ',' or '}'", "the '{' opened here is never closed; add the '}'"),
-    (
-        "mapping values are not allowed",
-        "a ':' where no key may start: check this line's indentation, "
-        "or quote a value that contains ': '",
-    ),
-    (
-        "expected '-' indicator",
-        "this line is indented differently from the list above it; line it up with "
-        "the keys of its list item",
-    ),
-    (
-        "expected <block end>",
-        "this line is indented differently from the keys around it; line it up with them",
-    ),
-    ("single document", "a registry file holds one document: remove the extra '---'"),
-    ("undefined alias", "an alias (*name) needs an anchor (&name) defined before it"),
-)
-
-
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (error.context, error.problem) if p]
-    detail = "; ".join(parts) if parts else "invalid YAML"
-    hint = next((h for needle, h in _HINTS if needle in detail), None)
-    return f"YAML syntax error: {detail}" + (f" ({hint})" if hint else "")
-
-
-def _error_span(error: yaml.MarkedYAMLError, text: str) -> Span:
-    """Where the parser gave up, or where the unclosed thing began when it gave up at the end.
-
-    An unclosed quote or bracket is only noticed at the end of the file, a line
-    past anything the user wrote; the opening mark is the useful place.
-    """
-    mark = error.problem_mark or error.context_mark
-    at_end = mark is not None and mark.index >= len(text.rstrip())
-    if at_end and error.context_mark is not None and error.problem_mark is not None:
-        mark = error.context_mark
-    return Span.point(mark.line, mark.column) if mark else Span.point(0, 0)
-
-
-def _reader_problem(error: yaml.reader.ReaderError, text: str, lines: LineIndex) -> SyntaxProblem:
-    """A character YAML forbids (binary junk, control characters), located by line and column.
-
-    Lines are counted as editors count them (a lone `\r` ends one too).
-    """
-    position = max(0, min(int(error.position), len(text)))
-    line = lines.line_of(position)
-    column = position - lines.offset(line)
-    character = error.character
-    code = ord(character) if isinstance(character, str) else int(character)
-    message = (
-        f"the file holds a character YAML does not allow (#x{code:04x}); registry files are "
-        "plain UTF-8 text: remove it, or check that this is the file you meant"
-    )
-    return SyntaxProblem("SSMD001", message, Span.point(line, column))
-
-
 def _span(node: yaml.Node) -> Span:
     return _to_span(_raw(node))
 
@@ -244,10 +271,19 @@ class _TooLarge(Exception):
 
 
 class _Builder:
-    def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem]) -> None:
+    """Nodes -> plain data and source-map entries, typed by YAML 1.2, tags and aliases checked."""
+
+    def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem], text: str) -> None:
         self.entries = source_map.entries
+        self.anchors = source_map.anchors
         self.problems = problems
         self.budget = MAX_NODES
+        self.text = text
+        self.merge_key: SyntaxProblem | None = None
+        self.track_aliases = "*" in text
+        self.seen: set[int] = set()
+        self.alias_spans: list[RawSpan] | None = None
+        self.alias_index = 0
 
     def build(self, node: yaml.Node, path: ModelPath, key: RawSpan | None, depth: int) -> Any:
         self.budget -= 1
@@ -258,11 +294,25 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _TooLarge(f"values are nested more than {MAX_DEPTH} levels deep; flatten them")
+        if self.track_aliases:
+            if id(node) in self.seen:
+                return self._alias(node, path, key, depth)
+            self.seen.add(id(node))
         start, end = node.start_mark, node.end_mark
         self.entries[path] = (key, (start.line, start.column, end.line, end.column))
+        return self._value(node, path, depth)
+
+    def _value(self, node: yaml.Node, path: ModelPath, depth: int) -> Any:
         node_type = type(node)
+        tag = node.tag
         if node_type is yaml.ScalarNode:
-            return node.value if node.tag == _STR else scalar_value(node)
+            if tag == PLAIN:
+                return core_value(node.value)
+            if tag == STR or tag == "!":
+                return node.value
+            return self._tagged(node)
+        if tag not in CORE_TAGS and tag != "!":
+            self.problems.append(SyntaxProblem("SSMD001", tag_problem(tag), _span(node)))
         if node_type is yaml.MappingNode:
             return self._mapping(typing.cast(yaml.MappingNode, node), path, depth)
         return [
@@ -270,16 +320,52 @@ class _Builder:
             for index, item in enumerate(node.value)
         ]
 
+    def _tagged(self, node: yaml.Node) -> Any:
+        if node.tag not in CORE_SCALAR_TAGS:
+            self.problems.append(SyntaxProblem("SSMD001", tag_problem(node.tag), _span(node)))
+            return node.value
+        value, problem = tagged_value(node.tag, node.value)
+        if problem is not None:
+            self.problems.append(SyntaxProblem("SSMD001", problem, _span(node)))
+        return value
+
+    def _alias(self, node: yaml.Node, path: ModelPath, key: RawSpan | None, depth: int) -> Any:
+        """A node met again is an alias: positions under it are the alias's, the anchor kept."""
+        if self.alias_spans is None:
+            self.alias_spans = _alias_spans(self.text)
+        spans = self.alias_spans
+        here = spans[self.alias_index] if self.alias_index < len(spans) else _raw(node)
+        self.alias_index += 1
+        self.anchors[path] = _raw(node)
+        self.entries[path] = (key, here)
+        first = len(self.entries)
+        tracking, self.track_aliases = self.track_aliases, False  # nested repeats are not aliases
+        try:
+            value = self._value(node, path, depth)
+        finally:
+            self.track_aliases = tracking
+        for inner in list(self.entries)[first:]:  # every value under the alias points at it
+            self.entries[inner] = (None, here)
+        return value
+
     def _mapping(self, node: yaml.MappingNode, path: ModelPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, RawSpan] = {}
         for key_node, value_node in node.value:
             key_span = _raw(key_node)
+            if self.track_aliases and id(key_node) in self.seen:
+                self.alias_index += 1  # an alias used as a key: keep later aliases in step
+            elif self.track_aliases:
+                self.seen.add(id(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
                 message = "mapping keys must be plain words; this key is a collection"
                 self.problems.append(SyntaxProblem("SSMD001", message, _to_span(key_span)))
                 continue
             key = str(key_node.value)
+            if key == "<<" and key_node.tag == PLAIN:
+                if self.merge_key is None:
+                    self.merge_key = SyntaxProblem("SSMD001", _MERGE_MESSAGE, _to_span(key_span))
+                continue
             if key in first_seen:
                 line = first_seen[key][0] + 1
                 message = (
@@ -292,12 +378,29 @@ class _Builder:
         return result
 
 
-def scalar_value(node: yaml.Node) -> Any:
-    """The Python value of a scalar node, using only YAML's safe core types."""
-    constructor = _PLAIN_CONSTRUCTORS.get(node.tag)
-    if constructor is None:
-        return node.value  # str, or a tag we never construct (e.g. !!python/object)
+_MERGE_MESSAGE = (
+    "merge keys ('<<') are not supported: registry files spell every key out, so a reader "
+    "and a reviewer see the same thing; copy the keys of the anchored mapping here"
+)
+
+
+def _alias_spans(text: str) -> list[RawSpan]:
+    """Where each `*alias` is written, in document order (libyaml's tokens, only when needed)."""
+    spans: list[RawSpan] = []
     try:
-        return constructor(_SCALARS, node)
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-        return node.value  # e.g. 2025-13-45: keep the text, the model reports it
+        for token in yaml.scan(text.translate(_YAML_ONLY_BREAKS), Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                start, end = token.start_mark, token.end_mark
+                spans.append((start.line, start.column, end.line, end.column))
+    except yaml.YAMLError:
+        pass
+    return spans
+
+
+def scalar_value(node: yaml.Node) -> Any:
+    """The Python value of a scalar node by the YAML 1.2 core schema (plain text if tagged)."""
+    if node.tag == PLAIN:
+        return core_value(node.value)
+    if node.tag in CORE_SCALAR_TAGS:
+        return tagged_value(node.tag, node.value)[0]
+    return node.value

@@ -21,7 +21,7 @@ from ssmd.completion import Candidate, Completions
 from ssmd.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
 from ssmd.report import rule_url
 from ssmd.rules import Severity
-from ssmd.span import Position, Span
+from ssmd.span import Position, Span, editor_lines
 
 _CONVERTER = get_converter()
 SOURCE = "ssmd"
@@ -54,7 +54,7 @@ class Lines:
     """A document's lines, split once, for position conversion."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
+        self.lines = editor_lines(text)
 
     def line(self, number: int) -> str:
         return self.lines[number] if 0 <= number < len(self.lines) else ""

@@ -11,6 +11,7 @@ rather than reformatted (`LayoutNotPreserved`).
 
 from __future__ import annotations
 
+import difflib
 import io
 import itertools
 import re
@@ -18,7 +19,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -28,6 +28,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 from ruamel.yaml.tokens import CommentToken
+
+from ssmd.span import editor_lines
+from ssmd.yamlcore import resolves_to_str
+from ssmd.yamlsource import normalise_tabs, parse_yaml
 
 WIDTH = 4096
 """Never fold a long line (ruamel folds at 80 by default, which would rewrite endpoints)."""
@@ -63,7 +67,7 @@ _DASH_LINE = re.compile(r"^(?P<indent> *)-(?P<gap> +)\S")
 def guess_layout(text: str) -> Layout:
     """Read the indentation a file uses from its first nested mapping and sequence."""
     lines = [
-        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        line for line in editor_lines(text) if line.strip() and not line.lstrip().startswith("#")
     ]
     mapping = sequence = offset = None
     for above, below in itertools.pairwise(lines):
@@ -99,32 +103,50 @@ def _candidates(text: str) -> Iterator[Layout]:
 class YamlDocument:
     """An editable registry file. `data` is ruamel's round-trip mapping; edit it, then `text()`."""
 
-    def __init__(self, data: CommentedMap, layout: Layout, newline: str, final_newline: bool):
+    def __init__(
+        self,
+        data: CommentedMap,
+        layout: Layout,
+        newline: str,
+        final_newline: bool,
+        tabbed: tuple[str, str] | None = None,
+    ):
         self.data = data
         self.layout = layout
         self._newline = newline
         self._final_newline = final_newline
+        self._tabbed = tabbed
+        """(the text with its tabs, the same text with them as spaces) when ruamel needed that."""
 
     @classmethod
     def parse(cls, text: str, where: str) -> YamlDocument:
-        """Load `text`, proving that an unchanged dump reproduces it exactly."""
+        """Load `text`, proving that an unchanged dump reproduces it exactly.
+
+        The reader judges the text first, so a file `ssmd validate` refuses is
+        refused here with the same message, and one it accepts is not refused
+        for a reason validate never shows.
+        """
+        refusal = reader_refusal(text)
+        if refusal is not None:
+            raise LayoutNotPreserved(
+                f"{where} is not valid YAML ({refusal}); fix it first (`ssmd validate` shows it)"
+            )
         newline = "\r\n" if "\r\n" in text else "\n"
         body = text.replace("\r\n", "\n")
         final_newline = body.endswith("\n") or not body
         if not final_newline:
             body += "\n"
-        try:
-            data = DEFAULT_LAYOUT.yaml().load(body)
-        except YAMLError as error:
-            raise LayoutNotPreserved(
-                f"{where} is not valid YAML ({str(error).splitlines()[0]}); fix it first "
-                "(`ssmd validate` shows where)"
-            ) from None
+        data, tabbed = _load(body, where)
+        if tabbed is not None:
+            body = tabbed[1]
         if not isinstance(data, CommentedMap):
             raise LayoutNotPreserved(f"{where} is not a mapping of keys to values; fix it first")
         for layout in _candidates(body):
-            if _dump(layout, data) == body:
-                return cls(data, layout, newline, final_newline)
+            try:
+                if _dump(layout, data) == body:
+                    return cls(data, layout, newline, final_newline, tabbed)
+            except _RUAMEL_FAULTS:
+                break  # ruamel cannot write this reading back: refuse below
         raise LayoutNotPreserved(
             f"{where} uses an indentation or quoting the editor cannot reproduce byte for byte, "
             "so it was left untouched; edit it by hand, or re-indent it with 2 spaces "
@@ -138,9 +160,66 @@ class YamlDocument:
 
     def text(self) -> str:
         body = _dump(self.layout, self.data)
+        if self._tabbed is not None:
+            body = _restore_tabs(*self._tabbed, body)
         if not self._final_newline:
             body = body.removesuffix("\n")
         return body.replace("\n", self._newline) if self._newline != "\n" else body
+
+
+def _load(body: str, where: str) -> tuple[Any, tuple[str, str] | None]:
+    """ruamel's round-trip reading of `body`.
+
+    ruamel refuses tabs YAML 1.2 allows (after `versions:`, after `-`, on a
+    blank line) that the reader accepts: those are read as spaces when the
+    reader proves the spaced text means the same, and put back by `text()`.
+    """
+    try:
+        return _round_trip(body), None
+    except _RUAMEL_FAULTS as error:
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        refusal = LayoutNotPreserved(
+            f"{where} is valid YAML, but the editor cannot load it for a byte-preserving "
+            f"edit ({first_line}); edit it by hand"
+        )
+    spaced = normalise_tabs(_TRAILING_TABS.sub("", body))
+    if spaced == body or parse_yaml(spaced).data != parse_yaml(body).data:
+        raise refusal
+    try:
+        return _round_trip(spaced), (body, spaced)
+    except _RUAMEL_FAULTS:
+        raise refusal from None
+
+
+_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.MULTILINE)
+"""Trailing blanks holding a tab: dropped for ruamel (which writes none), restored by `text()`."""
+
+
+def _round_trip(body: str) -> Any:
+    return DEFAULT_LAYOUT.yaml().load(body)
+
+
+def _restore_tabs(tabbed: str, spaced: str, new: str) -> str:
+    """`new` (an edit of `spaced`) with every line the edit left alone as it was, tabs included."""
+    old_lines, spaced_lines, new_lines = tabbed.split("\n"), spaced.split("\n"), new.split("\n")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, spaced_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        out.extend(old_lines[i1:i2] if tag == "equal" else new_lines[j1:j2])
+    return "\n".join(out)
+
+
+_RUAMEL_FAULTS: tuple[type[Exception], ...] = (
+    YAMLError,
+    NotImplementedError,
+    AttributeError,
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+)
+"""What ruamel's round-trip raises, besides YAMLError, on inputs it does not handle (the suite
+finds NotImplementedError 'overlap in comment'): a refusal, never a crash."""
 
 
 def _dump(layout: Layout, data: CommentedMap) -> str:
@@ -149,21 +228,28 @@ def _dump(layout: Layout, data: CommentedMap) -> str:
     return stream.getvalue()
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = pyyaml.resolver.Resolver()
+def reader_refusal(text: str) -> str | None:
+    """The reader's syntax verdict on `text` as `line L:C: CODE message`, None when it reads."""
+    for problem in parse_yaml(text).problems:
+        if problem.code in _SYNTAX_CODES:
+            line, column = problem.span.one_based()
+            return f"line {line}:{column}: {problem.code} {problem.message}"
+    return None
+
+
+_SYNTAX_CODES = frozenset({"SSMD001", "SSMD002"})
 
 
 def as_string(value: Any) -> Any:
     """Quote a string the loader would otherwise read as something else.
 
-    ruamel writes YAML 1.2, where `yes`, `on` or `1:20` are plain strings; the
-    loader (libyaml, YAML 1.1) would read them as a bool or a number. Quoting
-    them keeps a display name "on" a string.
+    The reader types by YAML 1.2 (`012`, `0o7`, `true` are not strings); a
+    YAML 1.1 reader would also take `yes`, `on` or `1:20` for a bool or a
+    number. Quoting both keeps a display name "on" a string for every reader.
     """
     if not isinstance(value, str) or isinstance(value, ScalarString):
         return value
-    tag = _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-    if tag != _STR_TAG:
+    if not resolves_to_str(value):
         return SingleQuotedScalarString(value)
     return value
 

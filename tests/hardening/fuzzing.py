@@ -86,12 +86,46 @@ def span_problem(span: Span, text: str) -> str | None:
     return None
 
 
+_FORBIDDEN_CODE = re.compile(r"does not allow \(#x([0-9a-f]{4,6})\)")
+_NAMED_KEY = re.compile(r"^(?:unknown key|duplicate key) '(.*?)'")
+
+
+def oracle_problem(code: str, message: str, line: int, character: int, text: str) -> str | None:
+    """Why the character a finding points at is not the one its message names, else None.
+
+    An independent oracle: the text is split here (not by ssmd's LineIndex) and
+    the finding is checked against what it says it found: a forbidden
+    character, a key by name, a tag, a merge key.
+    """
+    lines = document_lines(text)
+    if not 0 <= line < len(lines):
+        return f"line {line} outside the document"
+    at = lines[line][character:]
+    forbidden = _FORBIDDEN_CODE.search(message)
+    if code == "SSMD001" and forbidden:
+        wanted = chr(int(forbidden.group(1), 16))
+        return None if at[:1] == wanted else f"points at {at[:1]!r}, not {wanted!r}"
+    key = _NAMED_KEY.match(message)
+    if code in ("SSMD002", "SSMD003") and key and not key.group(1).endswith("…"):
+        name = key.group(1)
+        if at[:1] in "\"'*&!?" or at.startswith(name.split("\n")[0].split(" ")[0]):
+            return None  # quoted, aliased or tagged keys are spelled differently in the text
+        return f"points at {at[:20]!r}, not the key {name!r}"
+    if code == "SSMD001" and message.startswith("the tag '"):
+        return None if at[:1] in "!&" else f"points at {at[:10]!r}, not a tag"
+    if code == "SSMD001" and message.startswith("merge keys"):
+        return None if at.startswith("<<") else f"points at {at[:10]!r}, not '<<'"
+    return None
+
+
 def assert_diagnostics_inside(results: dict[str, list[Diagnostic]], texts: dict[str, str]) -> None:
     """Every diagnostic (and every quick-fix edit) points inside the file it names."""
     for path, found in results.items():
         for diagnostic in found:
             assert diagnostic.file == path
-            problem = span_problem(diagnostic.span, texts[path])
+            problem = span_problem(diagnostic.span, texts[path]) or oracle_problem(
+                diagnostic.code, diagnostic.message, *diagnostic.span.start, texts[path]
+            )
             assert problem is None, f"{diagnostic.code} in {path}: {problem} ({diagnostic})"
             assert diagnostic.message.strip(), f"{diagnostic.code} has an empty message"
             if diagnostic.fix is not None:

@@ -27,6 +27,7 @@ from .fuzzing import (
     generated_capnp,
     generated_yaml,
     mutated_seed,
+    oracle_problem,
     regression_cases,
     span_problem,
 )
@@ -38,7 +39,9 @@ COMPILER = CapnpCompiler(use_disk_cache=False)
 def assert_loads(path: str, text: str) -> None:
     document = load_document(path, text)
     for problem in document.problems:
-        where = span_problem(problem.span, text)
+        where = span_problem(problem.span, text) or oracle_problem(
+            problem.code, problem.message, *problem.span.start, text
+        )
         assert where is None, f"{problem.code} {problem.message!r}: {where}"
         assert len(problem.message) < 2_000, (
             f"{problem.code} message is {len(problem.message)} long"

@@ -28,7 +28,15 @@ from pytest_lsp import LanguageClient, make_test_lsp_client
 
 from tests.ls.lsp_helpers import SERVER_COMMAND, accept_registrations, hover_at, start
 
-from .fuzzing import CAPNP_FRAGMENTS, REPO, YAML_FRAGMENTS, examples, mutated
+from .fuzzing import (
+    CAPNP_FRAGMENTS,
+    REPO,
+    YAML_FRAGMENTS,
+    document_lines,
+    examples,
+    mutated,
+    oracle_problem,
+)
 
 DOCUMENTS = (
     "exchanges/feeds/kalshi.yaml",
@@ -69,6 +77,26 @@ def position(text: str, offset: int, encoding: str) -> lsp.Position:
     if encoding == lsp.PositionEncodingKind.Utf32:
         return lsp.Position(line=line, character=len(prefix))
     return lsp.Position(line=line, character=len(prefix.encode("utf-16-le", "surrogatepass")) // 2)
+
+
+def character_of(line_text: str, units: int, encoding: str) -> int:
+    """A client column (in `encoding` units) -> the character index on that line."""
+    if encoding == lsp.PositionEncodingKind.Utf32:
+        return units
+    codec, width = ("utf-8", 1) if encoding == lsp.PositionEncodingKind.Utf8 else ("utf-16-le", 2)
+    encoded = line_text.encode(codec, "surrogatepass")[: units * width]
+    return len(encoded.decode(codec, "ignore"))
+
+
+def assert_pointing_right(editor: Editor, got: Snapshot) -> None:
+    """Each open buffer's diagnostics point at what their message names (fuzzing's oracle)."""
+    for path, text in editor.texts.items():
+        lines = document_lines(text)
+        for line, units, _, _, code, message in got.get(editor.uri(path), []):
+            line_text = lines[line] if 0 <= line < len(lines) else ""
+            character = character_of(line_text, units, editor.encoding)
+            problem = oracle_problem(code, message, line, character, text)
+            assert problem is None, f"{code} in {path} at {line}:{units}: {problem}"
 
 
 def inside_pair(text: str, offset: int) -> bool:
@@ -305,6 +333,7 @@ async def run_sequence(sequence: list[Step]) -> None:
                 await asyncio.wait_for(hover_at(live, editor.uri(path), 0, 1), timeout=60)
             got = await asyncio.wait_for(workspace_diagnostics(live), timeout=120)
             assert live.error is None, f"the server failed: {live.error}"
+            assert_pointing_right(editor, got)
         finally:
             await stop(live)
         reference = await launch(root)
