@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from ssmd.edit.journal import JournalUnreadable, recover_pending
 from ssmd.git import GitError, commit_summary
 from ssmd.history import commit_known_at
 from ssmd.resolve import parse_date, today
@@ -31,9 +32,14 @@ class State:
 
     def root(self) -> Path:
         try:
-            return find_root(self.root_option)
+            root = find_root(self.root_option)
         except RootNotFound as error:
             fail(str(error), ExitCode.USAGE)
+        try:  # a write of several files a dead process left half done: finish or undo it
+            recover_pending(root, lambda message: typer.echo(f"note: {message}", err=True))
+        except JournalUnreadable as error:
+            fail(str(error))
+        return root
 
     def workspace(self, known_at: str | None = None) -> Workspace:
         """The registry in the work tree, or as committed at `--known-at` (date or commit)."""

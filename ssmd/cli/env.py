@@ -159,7 +159,7 @@ def create(
         s3_endpoint_url,
     )
     write(
-        state(ctx).workspace(),
+        state(ctx),
         lambda ws: create_environment(ws, name, feed, schema, placement, key),
     )
 
@@ -197,6 +197,6 @@ def update(
         s3_endpoint_url,
     )
     write(
-        state(ctx).workspace(),
+        state(ctx),
         lambda ws: update_environment(ws, name, placement, feed, schema, key),
     )
