@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import REGISTRY_DIR
+from ssmd.edit.lock import LockHeld, Notify, RegistryLock
 from ssmd.git import GitError, git_executable, index_tree, is_repository, restore_index, run_git
+from ssmd.gitstate import git_state_refusal
 from ssmd.rules import Severity
 from ssmd.workspace import Workspace
 
@@ -32,8 +34,19 @@ class Committed:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def commit_registry(root: Path, message: str, strict: bool = False) -> Committed:
-    """Validate the whole registry, then commit exchanges/ with `message`."""
+def commit_registry(
+    root: Path,
+    message: str,
+    strict: bool = False,
+    allow_detached: bool = False,
+    notify: Notify | None = None,
+) -> Committed:
+    """Validate the whole registry, then commit exchanges/ with `message`.
+
+    Refused during a merge, rebase, cherry-pick, revert or bisect, with unmerged
+    paths in exchanges/, and on a detached HEAD unless `allow_detached`. Holds the
+    registry lock, so no ssmd write lands between the check and the commit.
+    """
     if not message.strip():
         raise CommitRefused("the commit message is empty; pass -m 'what changed and why'")
     try:
@@ -45,6 +58,20 @@ def commit_registry(root: Path, message: str, strict: bool = False) -> Committed
             f"{root} is not inside a git repository; run `git init` there (or clone the "
             "registry) first"
         )
+    try:
+        refusal = git_state_refusal(root, allow_detached)
+    except GitError as error:
+        raise CommitRefused(str(error)) from None
+    if refusal is not None:
+        raise CommitRefused(f"refused: {refusal}; nothing was staged")
+    try:
+        with RegistryLock(root, notify=notify):
+            return _commit(root, message, strict)
+    except LockHeld as held:
+        raise CommitRefused(f"{held}; nothing was staged") from None
+
+
+def _commit(root: Path, message: str, strict: bool) -> Committed:
     results = check(Workspace.load(root))
     found = [d for path in sorted(results) for d in results[path]]
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import run_ssmd
+
 SLOW = os.environ.get("SSMD_SLOW") == "1"
 
 
@@ -70,13 +72,7 @@ def assert_nothing_lost(root: Path, done: list[tuple[str, str, int, str]]) -> No
         else:
             said = [line for line in err.splitlines() if line.startswith("error:")]
             assert code == 1 and said, f"{feed} {version}: exit {code} without a sentence: {err}"
-    validate = subprocess.run(
-        [sys.executable, "-m", "ssmd", "--root", str(root), "validate", "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    validate = run_ssmd("validate", "--format", "json", root=root)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     left = [p.name for p in (root / "exchanges").rglob("*") if p.name.startswith(".")]
     assert left == [], f"temp files left behind: {left}"
