@@ -26,6 +26,7 @@ from pygls.lsp.server import LanguageServer
 
 from ssmd import __version__ as version_text
 from ssmd.document import kind_of
+from ssmd.edit.journal import JournalUnreadable, recover_pending
 from ssmd.resolve import parse_date
 from ssmd.workspace import RootNotFound, find_root
 from ssmd_ls import convert
@@ -176,6 +177,10 @@ def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
         root = find_root(start=start)
     except RootNotFound:
         root = start
+    try:  # a write of several files a dead ssmd process left half done: finish or undo it
+        recover_pending(root, log.warning)
+    except JournalUnreadable as error:
+        ls.tell(str(error), lsp.MessageType.Error)
     ls.checker = Checker(root.resolve())
     capabilities = params.capabilities.text_document
     ls.pull_mode = bool(capabilities and capabilities.diagnostic is not None)

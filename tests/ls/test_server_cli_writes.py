@@ -9,6 +9,7 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
+from ssmd.edit.journal import journal_path
 from tests.conftest import run_ssmd
 from tests.ls.conftest import root_of
 from tests.ls.lsp_helpers import (
@@ -20,6 +21,7 @@ from tests.ls.lsp_helpers import (
     until,
     uri,
 )
+from tests.write.test_journal import interrupted_write
 
 ENV = "exchanges/environments/kalshi-dev.yaml"
 NEW_FEED = "exchanges/feeds/polymarket-pro.yaml"
@@ -81,3 +83,16 @@ async def test_cli_write_with_a_buffer_open(client: LanguageClient) -> None:
         if "polymarket-pro" not in shown:
             break
     assert "polymarket-pro" not in shown and "kalshi" in shown.lower(), shown
+
+
+async def test_server_start_replays_a_journal_left_by_a_killed_write(
+    client: LanguageClient,
+) -> None:
+    root = root_of(client)
+    new = interrupted_write(root, renamed=1)  # schema register killed between its renames
+    await start(client, root, client.name)  # type: ignore[attr-defined]
+    assert {p: (root / p).read_bytes() for p in new} == new
+    assert not journal_path(root).exists()
+    trade = uri(root, "exchanges/schemas/trade.yaml")
+    # The replayed .capnp is what the server read: its bytes no longer match the recorded hash.
+    await until(client, trade, lambda found: "SSMD202" in codes(found))
