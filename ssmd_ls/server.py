@@ -32,6 +32,7 @@ from ssmd.workspace import RootNotFound, find_root
 from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
 from ssmd_ls.documents import count_lines_like_editors
+from ssmd_ls.pygls_fixes import forget_finished_futures
 from ssmd_ls.settings import Settings, parse_settings
 
 T = TypeVar("T")
@@ -299,6 +300,7 @@ def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: SsmdServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    forget_finished_futures(ls.protocol)  # pygls 2.1 keeps one per notification otherwise
     path = ls.path_of(params.text_document.uri)
     if path is None:
         return
