@@ -217,7 +217,7 @@ class RegistryLock:
                 return
             holder = read_holder(self.path)
             if holder is None:
-                if self.path.exists() and _age_seconds(self.path) > UNWRITTEN_GRACE_SECONDS:
+                if self.path.is_file() and _age_seconds(self.path) > UNWRITTEN_GRACE_SECONDS:
                     self._take_over(None)
                     continue
             elif holder.is_stale():
@@ -250,6 +250,11 @@ class RegistryLock:
             descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             return False
+        except OSError as error:  # a read-only checkout, a full disk
+            raise LockHeld(
+                f"cannot create the registry lock {self.path}: {error.strerror or error}; "
+                "ssmd writes need a writable folder there"
+            ) from None
         try:
             os.write(descriptor, holder.to_json().encode("utf-8"))
             os.fsync(descriptor)
@@ -276,8 +281,8 @@ class RegistryLock:
         os.close(descriptor)
         try:
             now = read_holder(self.path)
-            if now == stale and (stale is not None or self.path.exists()):
-                with contextlib.suppress(FileNotFoundError):
+            if now == stale and (stale is not None or self.path.is_file()):
+                with contextlib.suppress(OSError):
                     self.path.unlink()
                 who = stale.describe() if stale else "a process killed while taking it"
                 self.notify(f"took over a stale registry lock left by {who}")

@@ -26,7 +26,10 @@ from pathlib import Path
 from ssmd.edit.lock import RegistryLock
 with RegistryLock(Path(sys.argv[1]), command="ssmd feed add-version slowpoke"):
     print("held", flush=True)
-    time.sleep(float(sys.argv[2]))
+    if float(sys.argv[2]) < 0:
+        sys.stdin.readline()  # released when the test says so
+    else:
+        time.sleep(float(sys.argv[2]))
 """
 
 ADD_V9 = ["feed", "add-version", "kalshi", "--version", "v9", "--effective-from", "2030-01-01"]
@@ -35,6 +38,7 @@ ADD_V9 = ["feed", "add-version", "kalshi", "--version", "v9", "--effective-from"
 def hold_lock(root: Path, seconds: float) -> subprocess.Popen[str]:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(root), str(seconds)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -83,7 +87,7 @@ def test_the_lock_lives_in_git_or_beside_exchanges_never_inside(tmp_path: Path) 
 
 def test_a_held_lock_makes_a_writer_wait_then_refuse_naming_the_holder(sample_root: Path) -> None:
     before = (sample_root / "exchanges/feeds/kalshi.yaml").read_bytes()
-    holder = hold_lock(sample_root, 30)
+    holder = hold_lock(sample_root, -1)
     try:
         result = run_ssmd(*ADD_V9, root=sample_root, env={"SSMD_LOCK_TIMEOUT": "1"})
     finally:
@@ -99,11 +103,23 @@ def test_a_held_lock_makes_a_writer_wait_then_refuse_naming_the_holder(sample_ro
 
 
 def test_a_writer_waits_for_the_holder_and_then_writes(sample_root: Path) -> None:
-    holder = hold_lock(sample_root, 3)
-    result = run_ssmd(*ADD_V9, root=sample_root, env={"SSMD_LOCK_TIMEOUT": "60"})
-    holder.wait()
-    assert result.returncode == 0, result.stderr
-    assert f"waiting for the registry lock held by pid {holder.pid}" in result.stderr
+    holder = hold_lock(sample_root, -1)  # until released
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "ssmd", "--root", str(sample_root), *ADD_V9],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SSMD_LOCK_TIMEOUT": "300"},
+    )
+    assert writer.stderr is not None and holder.stdin is not None
+    waiting = writer.stderr.readline()  # the writer says whom it waits for, then waits
+    assert f"note: waiting for the registry lock held by pid {holder.pid}" in waiting
+    assert "version: v9" not in (sample_root / "exchanges/feeds/kalshi.yaml").read_text()
+    holder.stdin.write("release\n")
+    holder.stdin.flush()
+    holder.wait(timeout=60)
+    _out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err
     assert "version: v9" in (sample_root / "exchanges/feeds/kalshi.yaml").read_text()
     assert not (sample_root / ".ssmd.lock").exists()
 
@@ -219,3 +235,15 @@ def test_a_file_that_keeps_changing_is_refused_with_a_sentence(sample_root: Path
     assert "kept changing on disk" in refused.value.message
     assert f"({MAX_ROUNDS} tries)" in refused.value.message
     assert "version: v9" not in feed.read_text()
+
+
+def test_a_lock_that_cannot_be_created_is_a_sentence_not_a_traceback(sample_root: Path) -> None:
+    # Something that is not a lock file sits where the lock goes (a folder, old).
+    (sample_root / ".ssmd.lock").mkdir()
+    old = time.time() - 60
+    os.utime(sample_root / ".ssmd.lock", (old, old))
+    result = run_ssmd(*ADD_V9, root=sample_root, env={"SSMD_LOCK_TIMEOUT": "1"})
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the registry is locked" in result.stderr and "nothing was written" in result.stderr
+    assert (sample_root / ".ssmd.lock").is_dir()
