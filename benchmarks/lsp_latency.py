@@ -133,8 +133,8 @@ class Client:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), remaining)
 
-    async def initialize(self, root: Path, progress: bool) -> None:
-        capabilities = {
+    def capabilities(self, progress: bool) -> dict[str, Any]:
+        return {
             "window": {"workDoneProgress": progress},
             "workspace": {"configuration": True},
             "textDocument": {
@@ -143,6 +143,9 @@ class Client:
                 "completion": {"completionItem": {"snippetSupport": False}},
             },
         }
+
+    async def initialize(self, root: Path, progress: bool) -> None:
+        capabilities = self.capabilities(progress)
         await self.request(
             "initialize",
             {

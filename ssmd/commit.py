@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import REGISTRY_DIR
+from ssmd.edit.lock import LockHeld, Notify, RegistryLock
 from ssmd.git import (
     GitError,
     git_executable,
@@ -22,6 +23,7 @@ from ssmd.git import (
     restore_index,
     run_git,
 )
+from ssmd.gitstate import git_state_refusal
 from ssmd.rules import Severity
 from ssmd.rules.retroactive import refused_retroactive
 from ssmd.workspace import Workspace
@@ -42,12 +44,20 @@ class Committed:
 
 
 def commit_registry(
-    root: Path, message: str, strict: bool = False, allow_retroactive: bool = False
+    root: Path,
+    message: str,
+    strict: bool = False,
+    allow_retroactive: bool = False,
+    allow_detached: bool = False,
+    notify: Notify | None = None,
 ) -> Committed:
     """Validate the whole registry, then commit exchanges/ with `message`.
 
     A change that rewrites history relative to HEAD (SSMD401) is refused unless
-    `allow_retroactive`.
+    `allow_retroactive`. Refused during a merge, rebase, cherry-pick, revert or
+    bisect, with unmerged paths in exchanges/, and on a detached HEAD unless
+    `allow_detached`. Holds the registry lock, so no ssmd write lands between the
+    check and the commit.
     """
     if not message.strip():
         raise CommitRefused("the commit message is empty; pass -m 'what changed and why'")
@@ -60,6 +70,20 @@ def commit_registry(
             f"{root} is not inside a git repository; run `git init` there (or clone the "
             "registry) first"
         )
+    try:
+        refusal = git_state_refusal(root, allow_detached)
+    except GitError as error:
+        raise CommitRefused(str(error)) from None
+    if refusal is not None:
+        raise CommitRefused(f"refused: {refusal}; nothing was staged")
+    try:
+        with RegistryLock(root, notify=notify):
+            return _commit(root, message, strict, allow_retroactive)
+    except LockHeld as held:
+        raise CommitRefused(f"{held}; nothing was staged") from None
+
+
+def _commit(root: Path, message: str, strict: bool, allow_retroactive: bool) -> Committed:
     results = check(Workspace.load(root), base=head_commit(root))
     found = [d for path in sorted(results) for d in results[path]]
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}

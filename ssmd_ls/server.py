@@ -30,11 +30,13 @@ from pygls.protocol import LanguageServerProtocol
 from ssmd import __version__ as version_text
 from ssmd.check import Diagnostic
 from ssmd.document import kind_of
+from ssmd.edit.journal import JournalUnreadable, recover_pending
 from ssmd.lintconfig import CONFIG_FILE
 from ssmd.resolve import parse_date
 from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
 from ssmd_ls.documents import count_lines_like_editors
+from ssmd_ls.pygls_fixes import forget_finished_futures
 from ssmd_ls.registries import Registries, current_uri, registries_under, uri_of
 from ssmd_ls.settings import Settings, parse_settings
 
@@ -212,6 +214,14 @@ def texts_of(checker: Checker) -> dict[str, str]:
 # -- lifecycle ---------------------------------------------------------------------------
 
 
+def _recover(ls: SsmdServer, root: Path) -> None:
+    """A write of several files a dead ssmd process left half done: finish or undo it."""
+    try:
+        recover_pending(root, log.warning)
+    except JournalUnreadable as error:
+        ls.tell(str(error), lsp.MessageType.Error)
+
+
 @server.feature(lsp.INITIALIZE)
 def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
     count_lines_like_editors(ls.workspace)
@@ -220,6 +230,7 @@ def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
         folders = [params.root_uri] if params.root_uri else [Path.cwd().as_uri()]
     for folder in folders:
         for root in registries_under(convert.uri_to_file(folder)):
+            _recover(ls, root)
             ls.registries.add(root)
     if not ls.registries.checkers:  # no registry yet: the first folder, for `exchanges/` to come
         ls.registries.add(convert.uri_to_file(folders[0]))
@@ -395,6 +406,7 @@ def did_change_workspace_folders(
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: SsmdServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    forget_finished_futures(ls.protocol)  # pygls 2.1 keeps one per notification otherwise
     path = ls.path_of(params.text_document.uri)
     if path is None:
         return

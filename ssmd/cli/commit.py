@@ -8,7 +8,7 @@ import typer
 
 from ssmd.cli.common import ExitCode, state
 from ssmd.cli.plan import AllowRetroactive
-from ssmd.cli.writing import diagnostic_line
+from ssmd.cli.writing import diagnostic_line, notice
 from ssmd.commit import CommitRefused, commit_registry
 
 
@@ -19,15 +19,27 @@ def register(app: typer.Typer) -> None:
         message: Annotated[str, typer.Option("--message", "-m", help="The commit message.")],
         strict: Annotated[bool, typer.Option("--strict", help="Refuse on warnings too.")] = False,
         allow_retroactive: AllowRetroactive = False,
+        allow_detached: Annotated[
+            bool,
+            typer.Option("--allow-detached", help="Commit even when HEAD is not on a branch."),
+        ] = False,
     ) -> None:
         """Validate the whole registry; refuse on errors, else stage exchanges/ and commit it.
 
         Other staged files are left staged and out of the commit. On refusal the git
-        index is left exactly as it was.
+        index is left exactly as it was. Refused during a merge, rebase, cherry-pick,
+        revert or bisect, with unmerged paths in exchanges/, and on a detached HEAD.
         Example: ssmd commit -m "kalshi: v3 endpoint from 2026-07-01"
         """
         try:
-            done = commit_registry(state(ctx).root(), message, strict, allow_retroactive)
+            done = commit_registry(
+                state(ctx).root(),
+                message,
+                strict,
+                allow_retroactive,
+                allow_detached=allow_detached,
+                notify=notice,
+            )
         except CommitRefused as refusal:
             typer.echo(f"error: {refusal.message}", err=True)
             for diagnostic in refusal.diagnostics:

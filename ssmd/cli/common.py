@@ -65,12 +65,18 @@ class State:
         return (stream or sys.stdout).isatty()
 
     def root(self) -> Path:
+        from ssmd.edit.journal import JournalUnreadable, recover_pending
         from ssmd.workspace import RootNotFound, find_root
 
         try:
-            return find_root(self.root_option)
+            root = find_root(self.root_option)
         except RootNotFound as error:
             fail(str(error), ExitCode.USAGE)
+        try:  # a write of several files a dead process left half done: finish or undo it
+            recover_pending(root, lambda message: typer.echo(f"note: {message}", err=True))
+        except JournalUnreadable as error:
+            fail(str(error))
+        return root
 
     def roots(self, paths: list[Path]) -> list[Path]:
         """The registries PATH arguments mean (see ssmd.locate); none given: `--root`,

@@ -201,7 +201,7 @@ def create(
         s3_endpoint_url,
     )
     write(
-        state(ctx).workspace(),
+        state(ctx),
         lambda ws: create_environment(ws, name, feed, schema, placement, key),
     )
 
@@ -239,6 +239,6 @@ def update(
         s3_endpoint_url,
     )
     write(
-        state(ctx).workspace(),
+        state(ctx),
         lambda ws: update_environment(ws, name, placement, feed, schema, key),
     )

@@ -150,7 +150,7 @@ def create(
     )
     date = optional_date(effective_from)
     write(
-        state(ctx).workspace(),
+        state(ctx),
         lambda ws: create_feed(
             ws,
             name,
@@ -197,4 +197,4 @@ def add_version(
         supports_trades,
     )
     date = as_of_date(effective_from)
-    write(state(ctx).workspace(), lambda ws: add_feed_version(ws, name, date, fields, version))
+    write(state(ctx), lambda ws: add_feed_version(ws, name, date, fields, version))

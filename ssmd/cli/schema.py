@@ -216,7 +216,7 @@ def register(
     Example: ssmd schema register trade --file trade.capnp --effective-from 2026-07-01
     """
     date = optional_date(effective_from)
-    write(state(ctx).workspace(), lambda ws: register_schema(ws, name, file, date))
+    write(state(ctx), lambda ws: register_schema(ws, name, file, date))
 
 
 @app.command("set-status")
@@ -229,4 +229,4 @@ def set_status(
 
     Example: ssmd schema set-status trade:v2 active
     """
-    write(state(ctx).workspace(), lambda ws: set_schema_status(ws, reference, status))
+    write(state(ctx), lambda ws: set_schema_status(ws, reference, status))

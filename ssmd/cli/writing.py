@@ -8,9 +8,12 @@ from collections.abc import Callable
 import typer
 
 from ssmd.check import Diagnostic
-from ssmd.cli.common import ExitCode, fail
+from ssmd.cli.common import ExitCode, State, fail
 from ssmd.edit.atomic import Interrupted, WriteFailed
-from ssmd.edit.change import Change, EditRefused, apply_change
+from ssmd.edit.change import Change, EditRefused
+from ssmd.edit.journal import JournalUnreadable
+from ssmd.edit.lock import LockHeld
+from ssmd.edit.transaction import transact
 from ssmd.report import location
 from ssmd.workspace import Workspace
 
@@ -19,11 +22,24 @@ def diagnostic_line(diagnostic: Diagnostic) -> str:
     return f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
 
 
-def write(workspace: Workspace, build: Callable[[Workspace], Change]) -> None:
-    """Build the change, validate it in memory, write it atomically, and say what happened."""
+def notice(message: str) -> None:
+    typer.echo(f"note: {message}", err=True)
+
+
+def write(where: State, build: Callable[[Workspace], Change]) -> None:
+    """Build the change, validate it in memory, write it atomically, and say what happened.
+
+    The write runs as a transaction (ssmd.edit.transaction): serialised by the
+    registry lock, planned on what is on disk under the lock, compare-and-swapped.
+    """
+    root = where.root()
     try:
-        change = build(workspace)
-        outcome = apply_change(workspace, change)
+        written = transact(root, build, notify=notice)
+        change, outcome = written.change, written.outcome
+    except LockHeld as held:
+        fail(f"{held}; nothing was written")
+    except JournalUnreadable as error:
+        fail(str(error))
     except EditRefused as refusal:
         typer.echo(f"error: {refusal.message}", err=True)
         for diagnostic in refusal.diagnostics:
@@ -40,6 +56,8 @@ def write(workspace: Workspace, build: Callable[[Workspace], Change]) -> None:
         )
         typer.echo(f"error: stopped by {name}; {outcome_text}.", err=True)
         raise typer.Exit(128 + stop.signum) from None
+    for path in written.replanned:
+        notice(f"{path} changed on disk after it was read; the change was planned on it anew")
     for line in change.summary:
         typer.echo(line)
     for path in outcome.written:

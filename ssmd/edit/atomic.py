@@ -13,6 +13,7 @@ them (they do not end in `.yaml` or `.capnp`).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import signal
@@ -22,12 +23,23 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
+from ssmd.edit.journal import entries_for, fsync_folder, remove_journal, write_journal
+from ssmd.edit.lock import process_alive
+
 TEMP_SUFFIX = ".ssmd-tmp"
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
 
 
 class WriteFailed(Exception):
     """The files could not be written; the old ones are in place."""
+
+
+class Conflict(Exception):
+    """A file changed on disk since the write read it; nothing was written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} changed on disk since it was read; nothing was written")
+        self.path = path
 
 
 def temp_files(folder: Path) -> list[Path]:
@@ -53,22 +65,28 @@ def sweep_stale_temps(folder: Path) -> list[Path]:
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True  # this batch's own temp files (a failed batch removes its own)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(pid)
 
 
-def write_atomically(files: Mapping[Path, bytes]) -> None:
+def write_atomically(
+    files: Mapping[Path, bytes],
+    expected: Mapping[Path, str | None] | None = None,
+    journal_root: Path | None = None,
+) -> None:
     """Replace (or create) every file in `files`, all or nothing as far as the OS allows.
+
+    `expected` (compare-and-swap): target -> sha256 hex of the bytes the write was
+    planned on, None for "must not exist"; just before each rename the file on disk
+    is checked against it, and Conflict is raised (nothing left changed) if it
+    differs. `journal_root`: with more than one file, record the intent in the
+    registry's journal first (ssmd.edit.journal), so even SIGKILL between the renames
+    leaves every file old or every file new once the next ssmd command has run.
 
     Raises WriteFailed with a sentence naming the file; nothing is left half-written.
     """
     staged: list[tuple[Path, Path]] = []
     replaced: list[tuple[Path, bytes | None]] = []
+    journal: Path | None = None
     with _signals_as_exceptions():
         try:
             for folder in {target.parent for target in files}:
@@ -76,17 +94,31 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
                 sweep_stale_temps(folder)
             for target, content in files.items():
                 staged.append((target, _stage(target, content)))
+            if expected is not None:
+                for target, _ in staged:
+                    _compare(target, expected)
+            if journal_root is not None and len(staged) > 1:
+                entries = entries_for(journal_root, staged, files)
+                journal = write_journal(journal_root, entries)
             for target, temp in staged:
                 previous = target.read_bytes() if target.exists() else None
+                if expected is not None:
+                    _compare(target, expected, previous)
                 os.replace(temp, target)
                 replaced.append((target, previous))
             for folder in {target.parent for target in files}:
                 _fsync_folder(folder)
+            if journal is not None:
+                remove_journal(journal)
+                journal = None
         except BaseException as error:
             for _, temp in staged:
                 with contextlib.suppress(FileNotFoundError):
                     temp.unlink()
             _roll_back(replaced)
+            if journal is not None:  # rolled back in-process: nothing left to replay
+                with contextlib.suppress(OSError):
+                    remove_journal(journal)
             if isinstance(error, Interrupted):
                 error.rolled_back = True
             if isinstance(error, OSError):
@@ -95,6 +127,22 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
                     "nothing was changed"
                 ) from error
             raise
+
+
+def _compare(
+    target: Path, expected: Mapping[Path, str | None], current: bytes | None = None
+) -> None:
+    """Raise Conflict when `target` on disk is not what the write was planned on."""
+    if target not in expected:
+        return
+    if current is None:
+        try:
+            current = target.read_bytes()
+        except FileNotFoundError:
+            current = None
+    found = None if current is None else hashlib.sha256(current).hexdigest()
+    if found != expected[target]:
+        raise Conflict(target)
 
 
 def _stage(target: Path, content: bytes) -> Path:
@@ -133,11 +181,7 @@ def _restore(target: Path, content: bytes) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_folder(folder)
 
 
 def _umask() -> int:
@@ -175,3 +219,7 @@ def _signals_as_exceptions() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+signals_as_exceptions = _signals_as_exceptions
+"""For callers that hold the registry lock across more than the write itself."""

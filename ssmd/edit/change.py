@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ssmd.check import Diagnostic, check
@@ -57,11 +58,20 @@ class Outcome:
     warnings: list[Diagnostic]
 
 
-def apply_change(workspace: Workspace, change: Change, as_of: dt.date | None = None) -> Outcome:
+def apply_change(
+    workspace: Workspace,
+    change: Change,
+    as_of: dt.date | None = None,
+    *,
+    expected: Mapping[Path, str | None] | None = None,
+    journal_root: Path | None = None,
+) -> Outcome:
     """Validate `change` over `workspace` (which it updates in memory), then write it.
 
     Raises EditRefused (nothing written) when the touched files or their dependents
-    have errors afterwards, or WriteFailed when the disk refuses.
+    have errors afterwards, or WriteFailed when the disk refuses. `expected` and
+    `journal_root` go to `write_atomically` (compare-and-swap, journal); the locked,
+    re-planning caller is `ssmd.edit.transaction.transact`.
     """
     if change.empty:
         return Outcome([], [])
@@ -79,7 +89,11 @@ def apply_change(workspace: Workspace, change: Change, as_of: dt.date | None = N
             f"{'' if len(errors) == 1 else 's'} (nothing was written)",
             errors,
         )
-    write_atomically({workspace.root / path: content for path, content in change.files.items()})
+    write_atomically(
+        {workspace.root / path: content for path, content in change.files.items()},
+        expected,
+        journal_root,
+    )
     return Outcome(sorted(change.files), [d for d in found if d.severity is Severity.WARNING])
 
 

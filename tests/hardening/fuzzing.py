@@ -29,6 +29,10 @@ REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 FULL = os.environ.get("SSMD_FUZZ_FULL") == "1"
 """`SSMD_FUZZ_FULL=1` runs the full-size campaigns (docs/reliability.md has the sizes)."""
 
+FULL_EXAMPLES = os.environ.get("SSMD_FUZZ_EXAMPLES")
+"""With `SSMD_FUZZ_FULL=1`, `SSMD_FUZZ_EXAMPLES=N` runs N examples per campaign instead of the
+full size: scripts/fuzz_server_bounded.sh runs a long campaign in counted, seeded chunks."""
+
 
 def examples(ci: int, full: int) -> settings:
     """Hypothesis settings for a campaign of `ci` examples in CI, `full` when asked.
@@ -39,7 +43,7 @@ def examples(ci: int, full: int) -> settings:
     `regressions/`, which every run replays.
     """
     return settings(
-        max_examples=full if FULL else ci,
+        max_examples=(int(FULL_EXAMPLES) if FULL_EXAMPLES else full) if FULL else ci,
         derandomize=not FULL,
         deadline=None,
         suppress_health_check=[

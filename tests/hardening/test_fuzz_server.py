@@ -15,6 +15,7 @@ Sequences that ever failed are kept in `REGRESSIONS` below and replayed on every
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -285,6 +286,18 @@ async def launch(root: Path) -> Editor:
 
 Snapshot = dict[str, list[tuple[int, int, int, int, str, str]]]
 
+_SUGGESTED_ID = re.compile(r"(Add this line to your file: )@0x[0-9a-f]{16};")
+
+
+def stable(message: str) -> str:
+    """The message without what the Cap'n Proto compiler makes up afresh on every compile.
+
+    For a file without an id it suggests a new random one ("Add this line to your file:
+    @0x...;"), so two servers report the same finding with different words (found by
+    the full-size campaign, 2026-12-01; kept in REGRESSIONS).
+    """
+    return _SUGGESTED_ID.sub(r"\1@0x<random>;", message)
+
 
 async def workspace_diagnostics(client: LanguageClient) -> Snapshot:
     report = await client.workspace_diagnostic_async(
@@ -301,7 +314,7 @@ async def workspace_diagnostics(client: LanguageClient) -> Snapshot:
                     d.range.end.line,
                     d.range.end.character,
                     str(d.code),
-                    d.message,
+                    stable(d.message),
                 )
                 for d in item.items
             )
@@ -359,7 +372,11 @@ def test_live_server_matches_a_fresh_one(sequence: list[Step]) -> None:
 
 
 KALSHI = "exchanges/feeds/kalshi.yaml"
+CAPNP = "exchanges/schemas/trade.capnp"
 REGRESSIONS: list[list[Step]] = [
+    # The file id line deleted: capnp suggests a fresh random id in its message, so the live
+    # and the fresh server "differed" (found by the full-size campaign, chunk seed 15).
+    [Replace(CAPNP, SEEDS[CAPNP].split("\n", 1)[1])],
     # An astral character typed and undone: the server counts positions in the negotiated
     # encoding (UTF-8 with Neovim's capabilities); a client counting UTF-16 left it behind.
     [
