@@ -65,18 +65,13 @@ class State:
         return (stream or sys.stdout).isatty()
 
     def root(self) -> Path:
-        from ssmd.edit.journal import JournalUnreadable, recover_pending
         from ssmd.workspace import RootNotFound, find_root
 
         try:
             root = find_root(self.root_option)
         except RootNotFound as error:
             fail(str(error), ExitCode.USAGE)
-        try:  # a write of several files a dead process left half done: finish or undo it
-            recover_pending(root, lambda message: typer.echo(f"note: {message}", err=True))
-        except JournalUnreadable as error:
-            fail(str(error))
-        return root
+        return _recovered(root)
 
     def roots(self, paths: list[Path]) -> list[Path]:
         """The registries PATH arguments mean (see ssmd.locate); none given: `--root`,
@@ -86,15 +81,17 @@ class State:
 
         try:
             if paths:
-                return registries_for(paths, Path.cwd())
-            try:
-                return [find_root(self.root_option)]
-            except RootNotFound:
-                if self.root_option or os.environ.get("SSMD_ROOT"):
-                    raise
-                return registries_for([], Path.cwd())
+                found = registries_for(paths, Path.cwd())
+            else:
+                try:
+                    found = [find_root(self.root_option)]
+                except RootNotFound:
+                    if self.root_option or os.environ.get("SSMD_ROOT"):
+                        raise
+                    found = registries_for([], Path.cwd())
         except (RootNotFound, NoRegistry) as error:
             fail(str(error), ExitCode.USAGE)
+        return [_recovered(root) for root in found]
 
     def workspace(self, known_at: str | None = None, root: Path | None = None) -> Workspace:
         """The registry in the work tree, or as committed at `--known-at` (date or commit)."""
@@ -167,6 +164,17 @@ def prepare_commands(command: Any) -> Any:
             sub.params.append(root_option())
         prepare_commands(sub)
     return command
+
+
+def _recovered(root: Path) -> Path:
+    """`root`, after finishing or undoing a several-file write a dead process left half done."""
+    from ssmd.edit.journal import JournalUnreadable, recover_pending
+
+    try:
+        recover_pending(root, lambda message: typer.echo(f"note: {message}", err=True))
+    except JournalUnreadable as error:
+        fail(str(error))
+    return root
 
 
 def state(ctx: typer.Context) -> State:
