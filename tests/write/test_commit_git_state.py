@@ -43,7 +43,7 @@ def try_git(root: Path, *args: str) -> None:
 
 def refused(root: Path, *words: str, extra: tuple[str, ...] = ()) -> str:
     head, index = git(root, "rev-parse", "HEAD"), git(root, "ls-files", "--stage")
-    edit_feed(root, "rate_limit_per_second: 5", "rate_limit_per_second: 6")  # something to commit
+    edit_feed(root, "display_name: Kalshi Exchange", "display_name: Kalshi")  # something to commit
     result = run_ssmd("commit", "-m", "during", *extra, root=root)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -102,7 +102,7 @@ def test_commit_refuses_on_a_detached_head_unless_asked(repo: Path) -> None:  # 
 
 @pytest.mark.parametrize("held", [False, True])
 def test_commit_takes_the_registry_lock(repo: Path, held: bool) -> None:  # noqa: F811
-    edit_feed(repo, "rate_limit_per_second: 5", "rate_limit_per_second: 6")
+    edit_feed(repo, "display_name: Kalshi Exchange", "display_name: Kalshi")
     lock = repo / ".git/ssmd.lock"
     if held:  # a live process (this test) holds it
         holder = {"pid": os.getpid(), "command": "ssmd feed create x", "host": socket.gethostname()}
