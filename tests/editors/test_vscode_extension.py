@@ -111,7 +111,7 @@ def test_manifest_is_marketplace_ready() -> None:
     """`vsce package` (and ovsx) need these with no flags; the icon and images are packaged."""
     assert MANIFEST["publisher"] != "ssmd" and "private" not in MANIFEST
     assert MANIFEST["repository"]["url"].startswith("https://github.com/")
-    assert MANIFEST["license"] == "MIT" and (EXTENSION / "LICENSE").is_file()
+    assert MANIFEST["license"] == "Apache-2.0" and (EXTENSION / "LICENSE").is_file()
     assert (EXTENSION / "CHANGELOG.md").read_text().startswith("# Changelog")
     assert (EXTENSION / MANIFEST["icon"]).read_bytes().startswith(b"\x89PNG")
     assert MANIFEST["scripts"]["package"] == "vsce package --out ssmd.vsix"

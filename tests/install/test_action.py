@@ -44,9 +44,14 @@ def run_action(
 ) -> dict[str, Any]:
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    values = {f"inputs.{k}": str(v.get("default", "")) for k, v in action["inputs"].items()}
+    # A push event: no pull request, so its properties read as "" (as GitHub evaluates them).
+    values = {"github.action_path": str(REPO), "github.workspace": str(workspace)}
+    values |= {"github.event.pull_request.base.sha": ""}
+    values |= {
+        f"inputs.{k}": EXPRESSION.sub(lambda m: values[m.group(1)], str(v.get("default", "")))
+        for k, v in action["inputs"].items()
+    }
     values |= {f"inputs.{k}": v for k, v in inputs.items()}
-    values |= {"github.action_path": str(REPO), "github.workspace": str(workspace)}
     summary, path_file = runner / "summary.md", runner / "path"
     summary.touch()
     path_file.touch()
@@ -151,7 +156,8 @@ def test_action_annotates_writes_sarif_and_a_summary(
     summary = ran["summary"]
     assert summary.startswith("## ssmd\n\n**1 error, 0 warnings**\n")
     assert "### Registry `apps/pricing/`" in summary and "### Registry `infra/registry/`" in summary
-    assert "wss://b.example.com/ws" in summary  # the change, as `ssmd diff` words it
+    assert "wss://b.example.com/ws" in summary  # the change, as `ssmd plan` words it
+    assert "<details><summary><code>dev</code></summary>" in summary, summary  # plan markdown
 
 
 def test_action_with_paths_and_a_clean_registry_passes(workspace: Path, tmp_path: Path) -> None:
