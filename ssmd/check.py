@@ -249,7 +249,3 @@ def _diagnostic(code: str, severity: Severity, document: Document, finding: Find
 def _text_edit(document: Document, edit: Edit) -> TextEdit:
     span = edit.span or document.full_span(edit.path, edit.part)
     return TextEdit(edit.file or document.path, span, edit.new_text)
-
-
-def count(results: dict[str, list[Diagnostic]], severity: Severity) -> int:
-    return sum(1 for found in results.values() for d in found if d.severity is severity)

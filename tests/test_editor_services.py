@@ -184,6 +184,11 @@ def test_nothing_crashes_on_broken_text(workspace: Workspace) -> None:
         for line in range(3):
             for character in (0, 3, 50):
                 at = Position(line, character)
-                hover(workspace, document, at, DAY)
-                complete(workspace, Kind.ENVIRONMENT, text, at)
-                definition(workspace, document, at, DAY)
+                shown = hover(workspace, document, at, DAY)
+                assert shown is None or shown.markdown.strip(), (text, at)
+                offered = complete(workspace, Kind.ENVIRONMENT, text, at)
+                if offered is not None:  # what it replaces is on the cursor's line
+                    assert offered.replace.start.line == offered.replace.end.line == line
+                    assert all(c.label for c in offered.candidates), (text, at)
+                target = definition(workspace, document, at, DAY)
+                assert target is None or target.file in workspace.documents, (text, at)
