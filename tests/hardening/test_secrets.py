@@ -66,6 +66,12 @@ INVOCATIONS: list[list[str]] = [
     ["fmt", "--diff"],
     ["diff"],
     ["commit", "-m", "planted"],
+    ["plan"],  # after the commit above: HEAD exists
+    ["plan", "--format", "markdown"],
+    ["plan", "--format", "json"],
+    ["validate", "--base", "HEAD"],
+    ["log"],
+    ["log", "env", "kalshi-prod", "--format", "json"],
     ["init", "--all"],  # into --root: every registry file exists (kept), the extras are written
     ["feed", "list"],
     ["feed", "list", "--json"],
@@ -88,6 +94,10 @@ INVOCATIONS: list[list[str]] = [
     ["env", "show", "polymarket-dev"],
     ["env", "create", "kalshi-qa", "--feed", "kalshi", "--schema", "trade:v1"],
     ["env", "update", "kalshi-dev", "--schema", "trade"],
+    ["env", "resolve", "kalshi-prod"],
+    ["env", "resolve", "kalshi-prod", "--format", "env"],
+    ["env", "resolve", "kalshi-dev", "--format", "json", "--as-of", "2026-06-01"],
+    ["json-schema", "--out", "json-schemas"],  # relative: into the registry folder (the cwd)
     [
         "data",
         "inventory",
@@ -161,6 +171,7 @@ def test_no_output_contains_a_planted_secret(registry: Path) -> None:
             text=True,
             timeout=120,
             check=False,
+            cwd=registry,
             env={
                 **os.environ,
                 **planted,
