@@ -304,9 +304,6 @@ def test_extension_in_code_server(vsix: Path, tmp_path: Path) -> None:
     assert "name: coinbase" in [line.strip() for line in seen["formatted"]], seen["formatted"]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("SSMD_SLOW"), reason="slow (wheels + code-server): set SSMD_SLOW=1"
-)
 def test_install_button_on_a_machine_without_ssmd(vsix: Path, tmp_path: Path) -> None:
     """No ssmd anywhere: the notification's Install makes a venv from a local wheel folder."""
     wheels = tmp_path / "wheels"  # this checkout and its dependencies, as an offline index
