@@ -31,9 +31,10 @@ def register(app: typer.Typer) -> None:
         revert or bisect, with unmerged paths in exchanges/, and on a detached HEAD.
         Example: ssmd commit -m "kalshi: v3 endpoint from 2026-07-01"
         """
+        root = state(ctx).root()
         try:
             done = commit_registry(
-                state(ctx).root(),
+                root,
                 message,
                 strict,
                 allow_retroactive,
@@ -43,10 +44,10 @@ def register(app: typer.Typer) -> None:
         except CommitRefused as refusal:
             typer.echo(f"error: {refusal.message}", err=True)
             for diagnostic in refusal.diagnostics:
-                typer.echo(f"  {diagnostic_line(diagnostic)}", err=True)
+                typer.echo(diagnostic_line(diagnostic, root), err=True)
             raise typer.Exit(int(ExitCode.FINDINGS)) from None
         for warning in done.warnings:
-            typer.echo(f"  warning: {diagnostic_line(warning)}", err=True)
+            typer.echo(diagnostic_line(warning, root), err=True)
         typer.echo(f"Committed {done.commit}: {message.splitlines()[0]}")
         for path in done.files:
             typer.echo(f"  {path}")

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         if found:
             typer.echo(f"Validation: {errors} error(s), {len(found) - errors} warning(s)")
             for diagnostic in found:
-                typer.echo(f"  {diagnostic_line(diagnostic)}")
+                typer.echo(diagnostic_line(diagnostic, root))
         else:
             typer.echo("Validation: all checks passed")
         typer.echo("")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 
@@ -14,12 +15,14 @@ from ssmd.edit.change import Change, EditRefused
 from ssmd.edit.journal import JournalUnreadable
 from ssmd.edit.lock import LockHeld
 from ssmd.edit.transaction import transact
-from ssmd.report import location
+from ssmd.report import finding_line, prefix_between
 from ssmd.workspace import Workspace
 
 
-def diagnostic_line(diagnostic: Diagnostic) -> str:
-    return f"{location(diagnostic)}: {diagnostic.code} {diagnostic.message}"
+def diagnostic_line(diagnostic: Diagnostic, root: Path) -> str:
+    """`path:line:col: severity CODE message` at column 0, the path from the working
+    directory (as `ssmd validate` prints it: editors and compilation modes jump to it)."""
+    return finding_line(diagnostic, prefix_between(Path.cwd(), root.resolve()))
 
 
 def notice(message: str) -> None:
@@ -43,7 +46,7 @@ def write(where: State, build: Callable[[Workspace], Change]) -> None:
     except EditRefused as refusal:
         typer.echo(f"error: {refusal.message}", err=True)
         for diagnostic in refusal.diagnostics:
-            typer.echo(f"  {diagnostic_line(diagnostic)}", err=True)
+            typer.echo(diagnostic_line(diagnostic, root), err=True)
         raise typer.Exit(int(ExitCode.FINDINGS)) from None
     except WriteFailed as error:
         fail(str(error))
@@ -63,6 +66,6 @@ def write(where: State, build: Callable[[Workspace], Change]) -> None:
     for path in outcome.written:
         typer.echo(f"  wrote {path}")
     for warning in outcome.warnings:
-        typer.echo(f"  warning: {diagnostic_line(warning)}", err=True)
+        typer.echo(diagnostic_line(warning, root), err=True)
     if outcome.written:
         typer.echo("Review with `ssmd diff`, then record it with `ssmd commit -m MESSAGE`.")

@@ -100,7 +100,7 @@ def test_diff_reports_errors_and_exits_1(repo: Path) -> None:
     result = run_ssmd("diff", "--color", "never", root=repo)
     assert result.returncode == 1
     assert "Validation: 1 error(s), 0 warning(s)" in result.stdout
-    assert "exchanges/environments/kalshi-dev.yaml:2:7: SSMD301" in result.stdout
+    assert "exchanges/environments/kalshi-dev.yaml:2:7: error SSMD301" in result.stdout
     assert "environment kalshi-dev: feed kalshi -> kalsh" in result.stdout
 
 
@@ -163,7 +163,7 @@ def test_commit_refused_for_an_error_leaves_the_index_as_it_was(repo: Path) -> N
     result = run_ssmd("commit", "-m", "Pin dev to trade v2", root=repo)
     assert result.returncode == 1
     assert "refused: the registry has 1 error" in result.stderr
-    assert "exchanges/environments/kalshi-dev.yaml:3:9: SSMD304" in result.stderr
+    assert "exchanges/environments/kalshi-dev.yaml:3:9: error SSMD304" in result.stderr
     assert index_state(repo) == index_before
     assert git(repo, "rev-parse", "HEAD") == head_before
 
@@ -206,7 +206,7 @@ def test_commit_strict_refuses_warnings(repo: Path) -> None:
     assert index_state(repo) == index_before
     relaxed = run_ssmd("commit", "-m", "deprecate trade v1", root=repo)
     assert relaxed.returncode == 0, relaxed.stderr
-    assert "warning: exchanges/environments/kalshi-dev.yaml" in relaxed.stderr
+    assert "exchanges/environments/kalshi-dev.yaml:3:9: warning SSMD305" in relaxed.stderr
 
 
 def test_commit_failed_by_git_restores_the_index(repo: Path) -> None:

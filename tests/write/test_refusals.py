@@ -145,7 +145,7 @@ def test_validation_refusal_points_at_the_line_in_the_refused_text(sample_root: 
     )
     assert "refused: the change would leave 1 error (nothing was written)" in result.stderr
     # v3 would be inserted after v2 (same date): its effective_from is on line 26, column 21.
-    assert "exchanges/feeds/kalshi.yaml:26:21: SSMD102" in result.stderr
+    assert "exchanges/feeds/kalshi.yaml:26:21: error SSMD102" in result.stderr
 
 
 def test_name_not_matching_the_file_is_refused(sample_root: Path) -> None:
