@@ -18,9 +18,7 @@ from ssmd.cli.common import (
     state,
 )
 from ssmd.cli.render import render_feed, table
-from ssmd.cli.writing import write
 from ssmd.document import Kind
-from ssmd.edit.feeds import VersionFields, add_feed_version, create_feed
 from ssmd.models import AuthMethod, FeedStatus, FeedType, Protocol
 from ssmd.resolve import resolve_as_of, today
 from ssmd.views import feed_view
@@ -139,6 +137,9 @@ def create(
     Example: ssmd feed create polymarket --type websocket
     --endpoint 'wss://ws-subscriptions-clob.polymarket.com/ws/market'
     """
+    from ssmd.cli.writing import write  # the write side (ruamel) only for write commands
+    from ssmd.edit.feeds import VersionFields, create_feed
+
     fields = VersionFields(
         endpoint,
         protocol,
@@ -187,6 +188,9 @@ def add_version(
     Example: ssmd feed add-version kalshi --version v3 --effective-from 2026-07-01
     --endpoint wss://api.elections.kalshi.com/trade-api/ws/v2 --rate-limit 20
     """
+    from ssmd.cli.writing import write
+    from ssmd.edit.feeds import VersionFields, add_feed_version
+
     fields = VersionFields(
         endpoint,
         protocol,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ssmd.evolution_report import render_text
 from ssmd.models import FeedVersion
-from ssmd.schema_diff import Comparison
 from ssmd.views import EnvironmentView, FeedView, SchemaView, VersionPeriod
+
+if TYPE_CHECKING:  # the evolution checker is imported by `schema diff` alone (start-up)
+    from ssmd.schema_diff import Comparison
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -110,4 +112,6 @@ def render_environment(view: EnvironmentView) -> str:
 
 def render_comparison(comparison: Comparison) -> str:
     """`schema diff` as text (ssmd.evolution_report: verdict, then one line per finding)."""
+    from ssmd.evolution_report import render_text
+
     return render_text(comparison)
