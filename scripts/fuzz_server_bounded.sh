@@ -4,6 +4,7 @@
 # sequences ran and passed. Usage:
 #   scripts/fuzz_server_bounded.sh TOTAL CHUNK DEADLINE_UTC LOGDIR
 #   e.g. scripts/fuzz_server_bounded.sh 1000 25 16:55 /tmp/fuzz-server
+#   START_CHUNK=21 scripts/fuzz_server_bounded.sh 487 25 18:08 DIR   # go on from seed 22
 # Each chunk is one pytest run of CHUNK sequences with --hypothesis-seed=<chunk number>;
 # a chunk starts only if the deadline has not passed. The summary line per chunk goes to
 # LOGDIR/summary.txt, the full output to LOGDIR/chunk-N.log.
@@ -16,7 +17,7 @@ mkdir -p "$logdir"
 cd "$(dirname "$0")/.."
 python=${PYTHON:-.venv/bin/python}
 ran=0
-n=0
+n=${START_CHUNK:-0}  # chunks (and seeds) go on from START_CHUNK+1: continue a run
 deadline_s=$(date -u -d "$deadline" +%s)
 while [ "$ran" -lt "$total" ] && [ "$(date -u +%s)" -lt "$deadline_s" ]; do
     n=$((n + 1))
