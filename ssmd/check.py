@@ -14,7 +14,7 @@ from ssmd.document import Document, Kind
 from ssmd.history import RepositoryHistory
 from ssmd.lintconfig import CONFIG_CODE, CONFIG_FILE, PROTECTED_CODES, LintConfig, config_of
 from ssmd.resolve import today
-from ssmd.rules import RULES, Context, Edit, Finding, Severity
+from ssmd.rules import RULES, Context, Edit, Finding, Fix, NewFile, Severity
 from ssmd.span import Span
 from ssmd.suppression import Suppression, malformed, suppressions
 from ssmd.workspace import Workspace
@@ -31,6 +31,8 @@ class TextEdit:
 class QuickFix:
     title: str
     edits: tuple[TextEdit, ...]
+    creates: tuple[NewFile, ...] = ()
+    """Files to create (never overwriting one) before the edits apply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,8 @@ class Diagnostic:
     fix: QuickFix | None = None
     suppressed: str | None = None
     """The reason of the `# ssmd: ignore[...]` comment that hides this finding, if one does."""
+    more_fixes: tuple[QuickFix, ...] = ()
+    """Other fixes, offered after `fix` and never preferred (e.g. create a missing file)."""
 
     @property
     def rule_name(self) -> str:
@@ -239,11 +243,14 @@ def _compile_upfront(workspace: Workspace, documents: list[Document]) -> None:
 
 def _diagnostic(code: str, severity: Severity, document: Document, finding: Finding) -> Diagnostic:
     span = finding.span or document.span(finding.path, finding.part)
-    fix = None
-    if finding.fix is not None:
-        edits = tuple(_text_edit(document, edit) for edit in finding.fix.edits)
-        fix = QuickFix(finding.fix.title, edits)
-    return Diagnostic(code, severity, finding.message, document.path, span, fix)
+    fix = _quick_fix(document, finding.fix) if finding.fix is not None else None
+    more = tuple(_quick_fix(document, other) for other in finding.more_fixes)
+    return Diagnostic(code, severity, finding.message, document.path, span, fix, more_fixes=more)
+
+
+def _quick_fix(document: Document, fix: Fix) -> QuickFix:
+    edits = tuple(_text_edit(document, edit) for edit in fix.edits)
+    return QuickFix(fix.title, edits, fix.creates)
 
 
 def _text_edit(document: Document, edit: Edit) -> TextEdit:

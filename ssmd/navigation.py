@@ -351,18 +351,3 @@ def document_links(workspace: Workspace, document: Document) -> list[DocumentLin
         if found and found[0] and not escapes_schemas_dir(found[0]):
             links.append(DocumentLink(found[1], schema_file_path(found[0])))
     return links
-
-
-def feed_stub(name: str, today: dt.date) -> tuple[str, str]:
-    """(path, text) of a minimal valid feed file to fill in, for an unknown feed reference."""
-    text = (
-        f"name: {name}\n"
-        "type: websocket\n"
-        "status: active\n"
-        "versions:\n"
-        "  - version: v1\n"
-        f"    effective_from: {today.isoformat()}\n"
-        "    protocol: wss\n"
-        f"    endpoint: wss://{name}.example.com/ws   # replace with the venue's endpoint\n"
-    )
-    return registry_path(Kind.FEED, name), text

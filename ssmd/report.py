@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ssmd import __version__
-from ssmd.check import Diagnostic
+from ssmd.check import Diagnostic, QuickFix
 from ssmd.document import Document, Kind
 from ssmd.lintconfig import CONFIG_FILE
 from ssmd.models import Schema
@@ -187,20 +187,31 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     if diagnostic.suppressed is not None:
         result["suppression_reason"] = diagnostic.suppressed
     if diagnostic.fix is not None:
-        result["fix"] = {
-            "title": diagnostic.fix.title,
-            "edits": [
-                {
-                    "file": e.file,
-                    "line": e.span.start.line + 1,
-                    "column": e.span.start.character + 1,
-                    "end_line": e.span.end.line + 1,
-                    "end_column": e.span.end.character + 1,
-                    "new_text": e.new_text,
-                }
-                for e in diagnostic.fix.edits
-            ],
-        }
+        result["fix"] = fix_json(diagnostic.fix)
+    if diagnostic.more_fixes:
+        result["more_fixes"] = [fix_json(fix) for fix in diagnostic.more_fixes]
+    return result
+
+
+def fix_json(fix: QuickFix) -> dict[str, Any]:
+    """`title` and `edits`; `creates` (files to create first, each `file` and `text`) only
+    when the fix creates files."""
+    result: dict[str, Any] = {
+        "title": fix.title,
+        "edits": [
+            {
+                "file": e.file,
+                "line": e.span.start.line + 1,
+                "column": e.span.start.character + 1,
+                "end_line": e.span.end.line + 1,
+                "end_column": e.span.end.character + 1,
+                "new_text": e.new_text,
+            }
+            for e in fix.edits
+        ],
+    }
+    if fix.creates:
+        result["creates"] = [{"file": new.file, "text": new.text} for new in fix.creates]
     return result
 
 

@@ -286,6 +286,8 @@ class EditBuilder:
 def quick_fix(
     fix: QuickFix, found: lsp.Diagnostic, builder: EditBuilder, preferred: bool = True
 ) -> lsp.CodeAction:
+    for new in fix.creates:
+        builder.create(new.file, new.text)
     for edit in fix.edits:
         builder.replace(edit.file, edit.span, edit.new_text)
     return lsp.CodeAction(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from urllib.parse import unquote
 
 from pygls.workspace import TextDocument, Workspace
 
@@ -24,13 +24,14 @@ class EditorTextDocument(TextDocument):
         return tuple(_LINE.findall(self.source))
 
 
-def count_lines_like_editors(workspace: Workspace) -> None:
-    """Make `workspace` create EditorTextDocuments for the documents opened from now on."""
-    create = workspace._create_text_document
+def count_lines_like_editors(workspace: Workspace, uri: str) -> None:
+    """Make the open document `uri` count lines as editors do (call it on didOpen).
 
-    def create_editor_document(*args: Any, **kwargs: Any) -> TextDocument:
-        document = create(*args, **kwargs)
-        document.__class__ = EditorTextDocument  # same state, editor line counting
-        return document
-
-    workspace._create_text_document = create_editor_document  # type: ignore[method-assign]
+    pygls's didOpen has stored the document before our handler runs; it is the
+    object later edits go to, so changing its class (same state, our `lines`) is
+    enough. Only public API: `Workspace.text_documents`.
+    """
+    for key in (uri, unquote(uri)):  # pygls keys its table by the unquoted URI
+        document = workspace.text_documents.get(key)
+        if document is not None and type(document) is TextDocument:
+            document.__class__ = EditorTextDocument

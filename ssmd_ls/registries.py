@@ -6,26 +6,30 @@ workspace has several folders. Each registry gets its own `Checker` (its own
 `Workspace` index and worker thread), so references never cross registries.
 
 A file belongs to the registry whose root is its nearest `exchanges/` parent.
-Handlers find their registry through `current_uri`: the server sets it from the
-message's `textDocument.uri` before running a handler (pygls copies the context
-into the handler's task, and `SsmdServer.on_worker` into the worker thread), so
-`ls.checker` is the file's registry and existing handlers need no routing code.
+Handlers find their registry through `current_uri`: every handler is registered
+`routed`, which sets it from the message's `textDocument.uri` while the handler
+runs (an async handler's task keeps it, and `SsmdServer.on_worker` copies it
+into the worker thread), so `ls.checker` is the file's registry and handlers
+hold no routing code.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
+import inspect
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ssmd.document import REGISTRY_DIR, kind_of
 from ssmd.workspace import RootNotFound, find_root
 from ssmd_ls import convert
 from ssmd_ls.checker import Checker
 
+F = TypeVar("F", bound=Callable[..., Any])
 current_uri: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "ssmd_ls_current_uri", default=None
 )
@@ -42,6 +46,31 @@ def uri_of(params: Any) -> str | None:
     document = getattr(params, "text_document", None)
     uri = getattr(document, "uri", None)
     return uri if isinstance(uri, str) else None
+
+
+def routed(handler: F) -> F:
+    """`handler` (sync or async), run with `current_uri` set from its params' document."""
+    if inspect.iscoroutinefunction(handler):
+
+        @functools.wraps(handler)
+        async def run_async(ls: Any, params: Any, *rest: Any) -> Any:
+            token = current_uri.set(uri_of(params))
+            try:
+                return await handler(ls, params, *rest)
+            finally:
+                current_uri.reset(token)
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(handler)
+    def run(ls: Any, params: Any, *rest: Any) -> Any:
+        token = current_uri.set(uri_of(params))
+        try:
+            return handler(ls, params, *rest)
+        finally:
+            current_uri.reset(token)
+
+    return run  # type: ignore[return-value]
 
 
 def registries_under(folder: Path, max_depth: int = MAX_DEPTH) -> list[Path]:

@@ -15,14 +15,12 @@ from lsprotocol import types as lsp
 
 from ssmd.check import suppression_fix
 from ssmd.completion import complete
-from ssmd.document import Document, kind_of
 from ssmd.hover import hover_with_rules
 from ssmd.navigation import (
     RenameRefused,
     Symbol,
     definition,
     document_links,
-    feed_stub,
     inlay_hints,
     outline,
     plan_rename,
@@ -32,7 +30,8 @@ from ssmd.navigation import (
 )
 from ssmd_ls import convert
 from ssmd_ls.checker import Checker
-from ssmd_ls.server import SsmdServer, server, texts_of
+from ssmd_ls.prologue import Here, on_document
+from ssmd_ls.server import SsmdServer, feature, texts_of
 
 # -- pull diagnostics -------------------------------------------------------------------
 
@@ -44,7 +43,7 @@ async def _wait_idle(ls: SsmdServer) -> None:
         await asyncio.shield(task)
 
 
-@server.feature(
+@feature(
     lsp.TEXT_DOCUMENT_DIAGNOSTIC,
     lsp.DiagnosticOptions(
         identifier="ssmd", inter_file_dependencies=True, workspace_diagnostics=True
@@ -65,7 +64,7 @@ async def document_diagnostic(
     )
 
 
-@server.feature(lsp.WORKSPACE_DIAGNOSTIC)
+@feature(lsp.WORKSPACE_DIAGNOSTIC)
 async def workspace_diagnostic(
     ls: SsmdServer, params: lsp.WorkspaceDiagnosticParams
 ) -> lsp.WorkspaceDiagnosticReport:
@@ -92,163 +91,83 @@ async def workspace_diagnostic(
 # -- requests ----------------------------------------------------------------------------
 
 
-def _document(ls: SsmdServer, uri: str) -> tuple[str, Document] | None:
-    """On the worker: the loaded document behind `uri`."""
-    path = ls.path_of(uri)
-    if path is None or ls.checker is None:
+@on_document(lsp.TEXT_DOCUMENT_HOVER)
+def on_hover(here: Here, params: lsp.HoverParams) -> lsp.Hover | None:
+    findings = here.checker.results.get(here.path, [])
+    position = here.position(params.position)
+    answer = hover_with_rules(here.workspace, here.document, position, here.as_of, findings)
+    if answer is None:
         return None
-    document = ls.checker.workspace.documents.get(path)
-    return (path, document) if document is not None else None
+    return convert.hover(answer.markdown, answer.span, here.lines, here.encoding)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_HOVER)
-async def on_hover(ls: SsmdServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    def work() -> lsp.Hover | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None or ls.checker is None:
-            return None
-        lines = convert.Lines(found[1].text)
-        position = convert.from_client(params.position, lines, ls.encoding)
-        findings = ls.checker.results.get(found[0], [])
-        as_of = ls.settings.effective_as_of()
-        answer = hover_with_rules(ls.checker.workspace, found[1], position, as_of, findings)
-        return convert.hover(answer.markdown, answer.span, lines, ls.encoding) if answer else None
-
-    return await ls.on_worker(work)
-
-
-@server.feature(
+@on_document(
     lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":", " ", "[", ","])
 )
-async def on_completion(ls: SsmdServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
-    path = ls.path_of(params.text_document.uri)
-    kind = kind_of(path) if path else None
-    if path is None or kind is None:
+def on_completion(here: Here, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+    document = here.document
+    found = complete(here.workspace, document.kind, document.text, here.position(params.position))
+    return convert.completion_list(found, here.lines, here.encoding) if found else None
+
+
+@on_document(lsp.TEXT_DOCUMENT_DEFINITION)
+def on_definition(here: Here, params: lsp.DefinitionParams) -> lsp.Location | None:
+    position = here.position(params.position)
+    target = definition(here.workspace, here.document, position, here.as_of)
+    return here.locations([target])[0] if target is not None else None
+
+
+@on_document(lsp.TEXT_DOCUMENT_REFERENCES)
+def on_references(here: Here, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    symbol = symbol_at(here.workspace, here.document, here.position(params.position))
+    if symbol is None:
         return None
-    text = ls.workspace.get_text_document(params.text_document.uri).source
-
-    def work() -> lsp.CompletionList | None:
-        assert ls.checker is not None
-        lines = convert.Lines(text)
-        position = convert.from_client(params.position, lines, ls.encoding)
-        found = complete(ls.checker.workspace, kind, text, position)
-        return convert.completion_list(found, lines, ls.encoding) if found else None
-
-    return await ls.on_worker(work)
+    return here.locations(references(here.workspace, symbol, params.context.include_declaration))
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-async def on_definition(ls: SsmdServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-    def work() -> lsp.Location | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None or ls.checker is None:
-            return None
-        position = convert.from_client(params.position, convert.Lines(found[1].text), ls.encoding)
-        target = definition(ls.checker.workspace, found[1], position, ls.settings.effective_as_of())
-        if target is None:
-            return None
-        return convert.location(ls.root, target, texts_of(ls.checker), ls.encoding)
-
-    return await ls.on_worker(work)
+def _symbol_under_cursor(here: Here, position: lsp.Position) -> Symbol | None:
+    return symbol_at(here.workspace, here.document, here.position(position))
 
 
-@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-async def on_references(ls: SsmdServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
-    def work() -> list[lsp.Location] | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None or ls.checker is None:
-            return None
-        position = convert.from_client(params.position, convert.Lines(found[1].text), ls.encoding)
-        symbol = symbol_at(ls.checker.workspace, found[1], position)
-        if symbol is None:
-            return None
-        texts = texts_of(ls.checker)
-        places = references(ls.checker.workspace, symbol, params.context.include_declaration)
-        return [convert.location(ls.root, place, texts, ls.encoding) for place in places]
-
-    return await ls.on_worker(work)
-
-
-def _symbol_under_cursor(
-    ls: SsmdServer, uri: str, position: lsp.Position
-) -> tuple[Symbol, Document] | None:
-    found = _document(ls, uri)
-    if found is None or ls.checker is None:
-        return None
-    at = convert.from_client(position, convert.Lines(found[1].text), ls.encoding)
-    symbol = symbol_at(ls.checker.workspace, found[1], at)
-    return (symbol, found[1]) if symbol is not None else None
-
-
-@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
-async def on_prepare_rename(
-    ls: SsmdServer, params: lsp.PrepareRenameParams
+@on_document(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+def on_prepare_rename(
+    here: Here, params: lsp.PrepareRenameParams
 ) -> lsp.PrepareRenamePlaceholder | None:
-    def work() -> lsp.PrepareRenamePlaceholder | None:
-        found = _symbol_under_cursor(ls, params.text_document.uri, params.position)
-        if found is None or ls.checker is None:
-            return None
-        symbol, document = found
-        places = references(ls.checker.workspace, symbol)
-        here = next((p.span for p in places if p.file == document.path), None)
-        if here is None:
-            return None
-        lines = convert.Lines(document.text)
-        return lsp.PrepareRenamePlaceholder(
-            range=convert.to_range(here, lines, ls.encoding), placeholder=symbol.name
-        )
-
-    return await ls.on_worker(work)
+    symbol = _symbol_under_cursor(here, params.position)
+    if symbol is None:
+        return None
+    places = references(here.workspace, symbol)
+    span = next((p.span for p in places if p.file == here.path), None)
+    if span is None:
+        return None
+    return lsp.PrepareRenamePlaceholder(range=here.range(span), placeholder=symbol.name)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_RENAME)
-async def on_rename(ls: SsmdServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-    def work() -> lsp.WorkspaceEdit | None:
-        found = _symbol_under_cursor(ls, params.text_document.uri, params.position)
-        if found is None or ls.checker is None:
-            return None
-        try:
-            plan = plan_rename(ls.checker.workspace, found[0], params.new_name)
-        except RenameRefused as error:
-            raise ValueError(str(error)) from None
-        builder = _edit_builder(ls)
-        for place, new_text in plan.edits:
-            builder.replace(place.file, place.span, new_text)
-        if plan.rename_file and builder.document_changes:
-            builder.rename(*plan.rename_file)
-        return builder.build()
-
-    return await ls.on_worker(work)
+@on_document(lsp.TEXT_DOCUMENT_RENAME)
+def on_rename(here: Here, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    symbol = _symbol_under_cursor(here, params.position)
+    if symbol is None:
+        return None
+    try:
+        plan = plan_rename(here.workspace, symbol, params.new_name)
+    except RenameRefused as error:
+        raise ValueError(str(error)) from None
+    builder = here.edit_builder()
+    for place, new_text in plan.edits:
+        builder.replace(place.file, place.span, new_text)
+    if plan.rename_file and builder.document_changes:
+        builder.rename(*plan.rename_file)
+    return builder.build()
 
 
-def _edit_builder(ls: SsmdServer) -> convert.EditBuilder:
-    assert ls.checker is not None
-    workspace = ls.client_capabilities.workspace
-    edit = workspace.workspace_edit if workspace else None
-    return convert.EditBuilder(
-        ls.root,
-        texts_of(ls.checker),
-        ls.checker.versions,
-        ls.encoding,
-        bool(edit and edit.document_changes),
-    )
-
-
-@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-async def on_document_symbol(
-    ls: SsmdServer, params: lsp.DocumentSymbolParams
+@on_document(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def on_document_symbol(
+    here: Here, params: lsp.DocumentSymbolParams
 ) -> list[lsp.DocumentSymbol] | None:
-    def work() -> list[lsp.DocumentSymbol] | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None:
-            return None
-        lines = convert.Lines(found[1].text)
-        return convert.document_symbols(outline(found[1]), lines, ls.encoding)
-
-    return await ls.on_worker(work)
+    return convert.document_symbols(outline(here.document), here.lines, here.encoding)
 
 
-@server.feature(lsp.WORKSPACE_SYMBOL)
+@feature(lsp.WORKSPACE_SYMBOL)
 async def on_workspace_symbol(
     ls: SsmdServer, params: lsp.WorkspaceSymbolParams
 ) -> list[lsp.WorkspaceSymbol]:
@@ -265,80 +184,39 @@ async def on_workspace_symbol(
     return symbols
 
 
-@server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)
-async def on_inlay_hint(ls: SsmdServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint] | None:
-    def work() -> list[lsp.InlayHint] | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None or ls.checker is None:
-            return None
-        lines = convert.Lines(found[1].text)
-        hints = inlay_hints(ls.checker.workspace, found[1], ls.settings.effective_as_of())
-        return [convert.inlay_hint(h, lines, ls.encoding) for h in hints]
-
-    return await ls.on_worker(work)
+@on_document(lsp.TEXT_DOCUMENT_INLAY_HINT)
+def on_inlay_hint(here: Here, params: lsp.InlayHintParams) -> list[lsp.InlayHint] | None:
+    hints = inlay_hints(here.workspace, here.document, here.as_of)
+    return [convert.inlay_hint(h, here.lines, here.encoding) for h in hints]
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
-async def on_document_link(
-    ls: SsmdServer, params: lsp.DocumentLinkParams
-) -> list[lsp.DocumentLink] | None:
-    def work() -> list[lsp.DocumentLink] | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None or ls.checker is None:
-            return None
-        lines = convert.Lines(found[1].text)
-        links = document_links(ls.checker.workspace, found[1])
-        text_document = ls.client_capabilities.text_document
-        link = text_document.document_link if text_document else None
-        tooltips = bool(link and link.tooltip_support)
-        return [convert.document_link(ls.root, x, lines, ls.encoding, tooltips) for x in links]
-
-    return await ls.on_worker(work)
+@on_document(lsp.TEXT_DOCUMENT_DOCUMENT_LINK)
+def on_document_link(here: Here, params: lsp.DocumentLinkParams) -> list[lsp.DocumentLink] | None:
+    text_document = here.ls.client_capabilities.text_document
+    link = text_document.document_link if text_document else None
+    tooltips = bool(link and link.tooltip_support)
+    root, lines, encoding = here.checker.root, here.lines, here.encoding
+    links = document_links(here.workspace, here.document)
+    return [convert.document_link(root, x, lines, encoding, tooltips) for x in links]
 
 
-@server.feature(
+@on_document(
     lsp.TEXT_DOCUMENT_CODE_ACTION,
     lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
 )
-async def on_code_action(
-    ls: SsmdServer, params: lsp.CodeActionParams
-) -> list[lsp.CodeAction] | None:
-    def work() -> list[lsp.CodeAction] | None:
-        found = _document(ls, params.text_document.uri)
-        if found is None or ls.checker is None:
-            return None
-        path, document = found
-        lines = convert.Lines(document.text)
-        wanted = convert.from_client(params.range.start, lines, ls.encoding)
-        wanted_end = convert.from_client(params.range.end, lines, ls.encoding)
-        actions: list[lsp.CodeAction] = []
-        for diagnostic in ls.checker.results.get(path, []):
-            if diagnostic.span.end < wanted or wanted_end < diagnostic.span.start:
-                continue
-            shown = convert.diagnostic(diagnostic, lines, ls.encoding)
-            if diagnostic.fix is not None:
-                actions.append(convert.quick_fix(diagnostic.fix, shown, _edit_builder(ls)))
-            if diagnostic.code == "SSMD301" and document.model is not None:
-                actions.append(_create_feed_action(ls, document, shown))
-            suppress = suppression_fix(ls.checker.workspace, diagnostic)
-            if suppress is not None:
-                actions.append(convert.quick_fix(suppress, shown, _edit_builder(ls), False))
-        return actions
-
-    return await ls.on_worker(work)
-
-
-def _create_feed_action(
-    ls: SsmdServer, document: Document, shown: lsp.Diagnostic
-) -> lsp.CodeAction:
-    name = str(getattr(document.model, "feed", ""))
-    path, text = feed_stub(name, ls.settings.effective_as_of())
-    builder = _edit_builder(ls)
-    builder.create(path, text)
-    return lsp.CodeAction(
-        title=f"Create feed '{name}' ({path})",
-        kind=lsp.CodeActionKind.QuickFix,
-        diagnostics=[shown],
-        is_preferred=False,
-        edit=builder.build(),
-    )
+def on_code_action(here: Here, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+    """Each finding's fixes (the preferred one, then the others, then "Suppress")."""
+    wanted, wanted_end = here.position(params.range.start), here.position(params.range.end)
+    actions: list[lsp.CodeAction] = []
+    for diagnostic in here.checker.results.get(here.path, []):
+        if diagnostic.span.end < wanted or wanted_end < diagnostic.span.start:
+            continue
+        shown = convert.diagnostic(diagnostic, here.lines, here.encoding)
+        if diagnostic.fix is not None:
+            actions.append(convert.quick_fix(diagnostic.fix, shown, here.edit_builder()))
+        for other in diagnostic.more_fixes:
+            actions.append(convert.quick_fix(other, shown, here.edit_builder(), False))
+        suppress = suppression_fix(here.workspace, diagnostic)
+        if suppress is not None:
+            actions.append(convert.quick_fix(suppress, shown, here.edit_builder(), False))
+    return actions

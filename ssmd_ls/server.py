@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 
 from ssmd import __version__ as version_text
 from ssmd.check import Diagnostic
@@ -37,7 +36,7 @@ from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
 from ssmd_ls.documents import count_lines_like_editors
 from ssmd_ls.pygls_fixes import forget_finished_futures
-from ssmd_ls.registries import Registries, current_uri, registries_under, uri_of
+from ssmd_ls.registries import Registries, current_uri, registries_under, routed
 from ssmd_ls.settings import Settings, parse_settings
 
 T = TypeVar("T")
@@ -49,27 +48,9 @@ FILE_FILTER = lsp.FileOperationFilter(
 )
 
 
-class RoutingProtocol(LanguageServerProtocol):
-    """Runs each handler with `current_uri` set to the document the message is about."""
-
-    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
-        token = current_uri.set(uri_of(params))
-        try:
-            super()._handle_request(msg_id, method_name, params)
-        finally:
-            current_uri.reset(token)
-
-    def _handle_notification(self, method_name: str, params: Any) -> None:
-        token = current_uri.set(uri_of(params))
-        try:
-            super()._handle_notification(method_name, params)
-        finally:
-            current_uri.reset(token)
-
-
 class SsmdServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("ssmd-ls", version_text, protocol_cls=RoutingProtocol)
+        super().__init__("ssmd-ls", version_text)
         self.registries = Registries()
         self.settings = Settings()
         self.published: dict[str, list[convert.WireDiagnostic]] = {}
@@ -200,6 +181,18 @@ class SsmdServer(LanguageServer):
 
 
 server = SsmdServer()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def feature(method: str, options: Any = None) -> Callable[[F], F]:
+    """`server.feature`, the handler run with `current_uri` set to the message's document
+    (so `ls.checker` is that document's registry)."""
+
+    def register(handler: F) -> F:
+        server.feature(method, options)(routed(handler))
+        return handler
+
+    return register
 
 
 def _shown(checked: Checked, hints: bool) -> list[Diagnostic]:
@@ -222,9 +215,8 @@ def _recover(ls: SsmdServer, root: Path) -> None:
         ls.tell(str(error), lsp.MessageType.Error)
 
 
-@server.feature(lsp.INITIALIZE)
+@feature(lsp.INITIALIZE)
 def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
-    count_lines_like_editors(ls.workspace)
     folders = [f.uri for f in params.workspace_folders or []]
     if not folders:
         folders = [params.root_uri] if params.root_uri else [Path.cwd().as_uri()]
@@ -245,7 +237,7 @@ def initialize(ls: SsmdServer, params: lsp.InitializeParams) -> None:
         ls.apply_settings(options)
 
 
-@server.feature(lsp.INITIALIZED)
+@feature(lsp.INITIALIZED)
 async def initialized(ls: SsmdServer, params: lsp.InitializedParams) -> None:
     ls.ready = asyncio.Event()
     _compare_versions(ls)
@@ -360,6 +352,7 @@ def _adopt(ls: SsmdServer, root: Path) -> None:
     checker, created = ls.registries.add(root)
     if not created:
         return
+    _recover(ls, checker.root)  # as for the registries found at initialize, before reading
     loop = asyncio.get_running_loop()
 
     def loaded(done: Future[None]) -> None:
@@ -370,7 +363,7 @@ def _adopt(ls: SsmdServer, root: Path) -> None:
     checker.executor.submit(checker.load, lambda *_: None).add_done_callback(loaded)
 
 
-@server.feature(lsp.SHUTDOWN)
+@feature(lsp.SHUTDOWN)
 def shutdown(ls: SsmdServer, params: None) -> None:
     for checker in ls.registries.all():
         checker.executor.shutdown(wait=False, cancel_futures=True)
@@ -379,8 +372,9 @@ def shutdown(ls: SsmdServer, params: None) -> None:
 # -- documents and files -------------------------------------------------------------------
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+@feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    count_lines_like_editors(ls.workspace, params.text_document.uri)
     root = ls.registries.root_for(params.text_document.uri)
     if root is not None and root not in ls.registries.checkers:
         # A registry outside the workspace folders (or created since): its worker reads it
@@ -394,7 +388,7 @@ def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
         )
 
 
-@server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+@feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
 def did_change_workspace_folders(
     ls: SsmdServer, params: lsp.DidChangeWorkspaceFoldersParams
 ) -> None:
@@ -404,7 +398,7 @@ def did_change_workspace_folders(
             _adopt(ls, root)
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+@feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: SsmdServer, params: lsp.DidChangeTextDocumentParams) -> None:
     forget_finished_futures(ls.protocol)  # pygls 2.1 keeps one per notification otherwise
     path = ls.path_of(params.text_document.uri)
@@ -414,14 +408,14 @@ def did_change(ls: SsmdServer, params: lsp.DidChangeTextDocumentParams) -> None:
     ls.submit(path, Change(text=document.source, version=params.text_document.version))
 
 
-@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+@feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: SsmdServer, params: lsp.DidCloseTextDocumentParams) -> None:
     path = ls.path_of(params.text_document.uri)
     if path is not None:
         ls.submit_from_disk(path)  # unsaved edits are gone: the file on disk counts again
 
 
-@server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: SsmdServer, params: lsp.DidChangeWatchedFilesParams) -> None:
     _reread(ls, [event.uri for event in params.changes])
 
@@ -438,28 +432,28 @@ def _reread(ls: SsmdServer, uris: list[str]) -> None:
             current_uri.reset(token)
 
 
-@server.feature(
+@feature(
     lsp.WORKSPACE_DID_RENAME_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
 )
 def did_rename_files(ls: SsmdServer, params: lsp.RenameFilesParams) -> None:
     _reread(ls, [uri for renamed in params.files for uri in (renamed.old_uri, renamed.new_uri)])
 
 
-@server.feature(
+@feature(
     lsp.WORKSPACE_DID_CREATE_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
 )
 def did_create_files(ls: SsmdServer, params: lsp.CreateFilesParams) -> None:
     _reread(ls, [created.uri for created in params.files])
 
 
-@server.feature(
+@feature(
     lsp.WORKSPACE_DID_DELETE_FILES, lsp.FileOperationRegistrationOptions(filters=[FILE_FILTER])
 )
 def did_delete_files(ls: SsmdServer, params: lsp.DeleteFilesParams) -> None:
     _reread(ls, [deleted.uri for deleted in params.files])
 
 
-@server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+@feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def did_change_configuration(
     ls: SsmdServer, params: lsp.DidChangeConfigurationParams
 ) -> None:

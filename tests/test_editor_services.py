@@ -15,7 +15,6 @@ from ssmd.navigation import (
     Symbol,
     definition,
     document_links,
-    feed_stub,
     inlay_hints,
     outline,
     plan_rename,
@@ -110,14 +109,6 @@ def test_document_links_point_at_capnp_files(workspace: Workspace) -> None:
         "exchanges/schemas/trade.capnp",
         "exchanges/schemas/trade.v2.capnp",
     ]
-
-
-def test_feed_stub_is_a_valid_feed(workspace: Workspace) -> None:
-    path, text = feed_stub("newfeed", DAY)
-    affected = workspace.set_text(path, text)
-    assert path in affected
-    assert workspace.documents[path].problems == []
-    assert workspace.feed("newfeed") is not None
 
 
 def test_completion_of_feed_names_and_schema_refs(workspace: Workspace) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,17 +90,8 @@ def create_feed(
         raise EditRefused("a new feed needs --endpoint, e.g. --endpoint wss://api.example.com/ws")
     protocol = version_fields.protocol or infer_protocol(version_fields.endpoint)
     date = effective_from or today()
-    entry: dict[str, Any] = {"version": version, "effective_from": date}
-    entry.update(version_fields.given())
-    entry["protocol"] = protocol.value
-    feed: dict[str, Any] = {"name": name}
-    if display_name:
-        feed["display_name"] = display_name
-    feed["type"] = feed_type.value
-    if status is not None:
-        feed["status"] = status.value
-    feed["versions"] = [{key: entry[key] for key in VERSION_KEYS if key in entry}]
-    document = YamlDocument.new(feed)
+    chosen = replace(version_fields, protocol=protocol)
+    document = _new_feed(name, feed_type, chosen, version, date, display_name, status)
     return Change(
         {path: encode(document)},
         [
@@ -108,6 +99,42 @@ def create_feed(
             f"({protocol.value} {version_fields.endpoint})"
         ],
     )
+
+
+def _new_feed(
+    name: str,
+    feed_type: FeedType,
+    version_fields: VersionFields,
+    version: str,
+    effective_from: dt.date,
+    display_name: str | None,
+    status: FeedStatus | None,
+) -> YamlDocument:
+    """The one feed template: `feed create` writes it, SSMD301's fix creates it."""
+    entry: dict[str, Any] = {"version": version, "effective_from": effective_from}
+    entry.update(version_fields.given())
+    feed: dict[str, Any] = {"name": name}
+    if display_name:
+        feed["display_name"] = display_name
+    feed["type"] = feed_type.value
+    if status is not None:
+        feed["status"] = status.value
+    feed["versions"] = [{key: entry[key] for key in VERSION_KEYS if key in entry}]
+    return YamlDocument.new(feed)
+
+
+def starter_feed(name: str, effective_from: dt.date) -> tuple[str, str]:
+    """(path, text) of a valid feed to fill in, for a reference to a feed that does not exist
+    (SSMD301's "Create feed" fix); the endpoint is a placeholder, marked as one."""
+    endpoint = f"wss://{name}.example.com/ws"
+    placeholder = VersionFields(endpoint=endpoint, protocol=Protocol.WSS)
+    document = _new_feed(
+        name, FeedType.WEBSOCKET, placeholder, "v1", effective_from, None, FeedStatus.ACTIVE
+    )
+    text = document.text().replace(
+        f"endpoint: {endpoint}\n", f"endpoint: {endpoint}  # replace with the venue's endpoint\n"
+    )
+    return registry_path(Kind.FEED, name), text
 
 
 def add_feed_version(

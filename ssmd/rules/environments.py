@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ssmd.document import Document, Kind
 from ssmd.models import (
+    NAME_PATTERN,
     AuthMethod,
     Environment,
     FeedStatus,
@@ -17,7 +18,7 @@ from ssmd.models import (
 )
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.rules.context import Context
-from ssmd.rules.registry import Edit, Finding, Fix, Severity, rule
+from ssmd.rules.registry import Edit, Finding, Fix, NewFile, Severity, rule
 from ssmd.suggest import closest
 
 FEED = ("feed",)
@@ -42,7 +43,21 @@ def feed_exists(document: Document, context: Context) -> Iterator[Finding]:
     if env is None or context.workspace.paths_named(Kind.FEED, env.feed):
         return
     hint, fix = _suggest(env.feed, context.workspace.names(Kind.FEED), FEED)
-    yield Finding(f"unknown feed '{env.feed}'{hint}", FEED, fix=fix)
+    create = _create_feed(env.feed, context)
+    yield Finding(f"unknown feed '{env.feed}'{hint}", FEED, fix=fix, more_fixes=create)
+
+
+def _create_feed(name: str, context: Context) -> tuple[Fix, ...]:
+    """The "Create feed NAME" fix: the write side's feed template, at the name's path."""
+    if not NAME_PATTERN.match(name):  # the path comes from the name: never outside feeds/
+        return ()
+    # Imported here: the write side (ruamel) loads only when this finding has a fix to offer.
+    from ssmd.edit.feeds import starter_feed
+
+    path, text = starter_feed(name, context.as_of)
+    if (context.workspace.root / path).exists():  # a file that does not load: not ours
+        return ()
+    return (Fix(f"Create feed '{name}' ({path})", (), (NewFile(path, text),)),)
 
 
 @rule("SSMD302", "unknown-schema", Severity.ERROR, Kind.ENVIRONMENT)

@@ -44,9 +44,19 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class NewFile:
+    """A file a fix creates: its root-relative path and its whole text."""
+
+    file: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     title: str
     edits: tuple[Edit, ...]
+    creates: tuple[NewFile, ...] = ()
+    """Files the fix creates (never overwriting one), before its `edits` apply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +70,9 @@ class Finding:
     severity: Severity | None = None
     """Overrides the rule's severity for this finding (SSMD208's undocumented break is a
     warning, its contradicted claim an error); None keeps the rule's."""
+    more_fixes: tuple[Fix, ...] = ()
+    """Other fixes offered after `fix`, never applied without asking (SSMD301: create the
+    feed it names)."""
 
 
 Check = Callable[["Document", "Context"], Iterator[Finding]]
