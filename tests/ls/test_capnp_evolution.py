@@ -5,34 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
 
 from ssmd.check import check
 from ssmd.workspace import Workspace
-from tests.ls.conftest import root_of
-from tests.ls.lsp_helpers import (
-    change_document,
-    codes,
-    copy_sample,
-    open_document,
-    start,
-    until,
-    uri,
-)
+from tests.ls.conftest import Session
+from tests.ls.lsp_helpers import codes, copy_sample
 
 CAPNP = "exchanges/schemas/trade.v2.capnp"  # trade:v2's file; v2 claims compatible_with v1
 
 
-async def test_unsaved_break_is_shown_on_the_field_line(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name)  # type: ignore[attr-defined]
-    target = uri(root, CAPNP)
-    text = (root / CAPNP).read_text()
-    open_document(client, target, text)
-    await until(client, target, lambda found: codes(found) == [])
+async def test_unsaved_break_is_shown_on_the_field_line(session: Session) -> None:
+    target, text = session.open(CAPNP)
+    await session.until(target, lambda found: codes(found) == [])
     broken = text.replace("size @3 :UInt32;", "size @3 :UInt64;")
-    change_document(client, target, broken, 2)
-    found = await until(client, target, lambda found: "SSMD208" in codes(found))
+    session.change(target, broken, 2)
+    found = await session.until(target, lambda found: "SSMD208" in codes(found))
     (diagnostic,) = [d for d in found if d.code == "SSMD208"]
     line = broken.splitlines().index("  size @3 :UInt64;")
     assert diagnostic.range.start == lsp.Position(line, 2)
@@ -40,8 +27,8 @@ async def test_unsaved_break_is_shown_on_the_field_line(client: LanguageClient) 
     assert diagnostic.message.startswith("FIELD_SAME_TYPE: Trade.size @3 changed type")
     assert "trade:v2 claims compatible_with v1" in diagnostic.message
     # A rename is wire-compatible (the schema's level): nothing to report.
-    change_document(client, target, text.replace("size @3", "quantity @3"), 3)
-    await until(client, target, lambda found: "SSMD208" not in codes(found))
+    session.change(target, text.replace("size @3", "quantity @3"), 3)
+    await session.until(target, lambda found: "SSMD208" not in codes(found))
 
 
 def test_an_edit_to_an_older_version_file_is_checked_against_newer_claims(tmp_path: Path) -> None:

@@ -7,20 +7,11 @@ server registered the watchers); the test sends them as the editor would.
 from __future__ import annotations
 
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
 
 from ssmd.edit.journal import journal_path
 from tests.conftest import run_ssmd
-from tests.ls.conftest import root_of
-from tests.ls.lsp_helpers import (
-    codes,
-    files_changed_on_disk,
-    hover_at,
-    open_document,
-    start,
-    until,
-    uri,
-)
+from tests.ls.conftest import Session
+from tests.ls.lsp_helpers import codes
 from tests.write.test_journal import interrupted_write
 
 ENV = "exchanges/environments/kalshi-dev.yaml"
@@ -33,14 +24,11 @@ def hover_text(hover: lsp.Hover | None) -> str:
     return contents.value if isinstance(contents, lsp.MarkupContent) else str(contents)
 
 
-async def test_cli_write_with_a_buffer_open(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name)  # type: ignore[attr-defined]
-    env_uri = uri(root, ENV)
+async def test_cli_write_with_a_buffer_open(session: Session) -> None:
+    root, client = session.root, session.client
     on_disk = (root / ENV).read_text()
-    unsaved = on_disk.replace("feed: kalshi", "feed: polymarket-pro")
-    open_document(client, env_uri, unsaved)
-    await until(client, env_uri, lambda found: "SSMD301" in codes(found))  # no such feed yet
+    env_uri, _ = session.open(ENV, on_disk.replace("feed: kalshi", "feed: polymarket-pro"))
+    await session.until(env_uri, lambda found: "SSMD301" in codes(found))  # no such feed yet
 
     # The CLI creates the feed the buffer names, and rewrites the open file on disk.
     created = run_ssmd(
@@ -59,40 +47,37 @@ async def test_cli_write_with_a_buffer_open(client: LanguageClient) -> None:
     updated = run_ssmd("env", "update", "kalshi-dev", "--storage-path", "moved-by-cli", root=root)
     assert updated.returncode == 0, updated.stderr
     assert "moved-by-cli" in (root / ENV).read_text()
-    files_changed_on_disk(
-        client,
+    session.on_disk(
         [
-            (uri(root, NEW_FEED), lsp.FileChangeType.Created),
+            (session.uri(NEW_FEED), lsp.FileChangeType.Created),
             (env_uri, lsp.FileChangeType.Changed),
         ],
     )
 
     # The new file counts: the buffer's feed resolves now.
-    await until(client, env_uri, lambda found: "SSMD301" not in codes(found))
+    await session.until(env_uri, lambda found: "SSMD301" not in codes(found))
     # The open buffer's unsaved text wins over the file the CLI rewrote.
-    assert "polymarket-pro" in hover_text(await hover_at(client, env_uri, 1, 8))
-    feed_uri = uri(root, NEW_FEED)
-    assert "polymarket-pro" in hover_text(await hover_at(client, feed_uri, 0, 7))
+    assert "polymarket-pro" in hover_text(await session.hover(env_uri, 1, 8))
+    feed_uri = session.uri(NEW_FEED)
+    assert "polymarket-pro" in hover_text(await session.hover(feed_uri, 0, 7))
 
     # Closing the buffer drops the unsaved text: the CLI's file on disk counts again.
     client.text_document_did_close(
         lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=env_uri))
     )
     for _ in range(200):
-        shown = hover_text(await hover_at(client, env_uri, 1, 8))
+        shown = hover_text(await session.hover(env_uri, 1, 8))
         if "polymarket-pro" not in shown:
             break
     assert "polymarket-pro" not in shown and "kalshi" in shown.lower(), shown
 
 
-async def test_server_start_replays_a_journal_left_by_a_killed_write(
-    client: LanguageClient,
-) -> None:
-    root = root_of(client)
+async def test_server_start_replays_a_journal_left_by_a_killed_write(unstarted: Session) -> None:
+    root = unstarted.root
     new = interrupted_write(root, renamed=1)  # schema register killed between its renames
-    await start(client, root, client.name)  # type: ignore[attr-defined]
+    session = await unstarted.start()
     assert {p: (root / p).read_bytes() for p in new} == new
     assert not journal_path(root).exists()
-    trade = uri(root, "exchanges/schemas/trade.yaml")
+    trade = session.uri("exchanges/schemas/trade.yaml")
     # The replayed .capnp is what the server read: its bytes no longer match the recorded hash.
-    await until(client, trade, lambda found: "SSMD202" in codes(found))
+    await session.until(trade, lambda found: "SSMD202" in codes(found))

@@ -5,33 +5,19 @@ from __future__ import annotations
 import asyncio
 
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
 
-from tests.ls.conftest import root_of
-from tests.ls.lsp_helpers import (
-    change_document,
-    codes,
-    files_changed_on_disk,
-    hover_at,
-    open_document,
-    start,
-    until,
-    uri,
-)
+from tests.ls.conftest import Session
+from tests.ls.lsp_helpers import codes
 
 ENV = "exchanges/environments/kalshi-dev.yaml"
 TRADE = "exchanges/schemas/trade.yaml"
 
 
-async def test_typo_in_feed_name_is_flagged_live_and_cleared(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name)  # type: ignore[attr-defined]
-    target = uri(root, ENV)
-    text = (root / ENV).read_text()
-    open_document(client, target, text)
-    await until(client, target, lambda found: codes(found) == [])
-    change_document(client, target, text.replace("feed: kalshi", "feed: kalshy"), 2)
-    found = await until(client, target, lambda found: "SSMD301" in codes(found))
+async def test_typo_in_feed_name_is_flagged_live_and_cleared(session: Session) -> None:
+    target, text = session.open(ENV)
+    await session.until(target, lambda found: codes(found) == [])
+    session.change(target, text.replace("feed: kalshi", "feed: kalshy"), 2)
+    found = await session.until(target, lambda found: "SSMD301" in codes(found))
     diagnostic = next(d for d in found if d.code == "SSMD301")
     assert diagnostic.range.start == lsp.Position(1, 6)
     assert diagnostic.source == "ssmd"
@@ -39,19 +25,19 @@ async def test_typo_in_feed_name_is_flagged_live_and_cleared(client: LanguageCli
     assert "did you mean 'kalshi'" in diagnostic.message
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href.endswith("#ssmd301")
-    change_document(client, target, text, 3)
-    await until(client, target, lambda found: codes(found) == [])
+    session.change(target, text, 3)
+    await session.until(target, lambda found: codes(found) == [])
 
 
 async def test_workspace_checked_at_start_and_feed_rename_on_disk_clears_error(
-    client: LanguageClient,
+    unstarted: Session,
 ) -> None:
-    root = root_of(client)
+    root, client = unstarted.root, unstarted.client
     env = root / "exchanges/environments/coin-dev.yaml"
     env.write_text("name: coin-dev\nfeed: coinbase-pro\nschema: trade:v1\n")
-    await start(client, root, client.name)  # type: ignore[attr-defined]
-    env_uri = uri(root, "exchanges/environments/coin-dev.yaml")
-    await until(client, env_uri, lambda found: codes(found) == ["SSMD301"])
+    session = await unstarted.start()
+    env_uri = session.uri("exchanges/environments/coin-dev.yaml")
+    await session.until(env_uri, lambda found: codes(found) == ["SSMD301"])
     old = root / "exchanges/feeds/coinbase.yaml"
     new = root / "exchanges/feeds/coinbase-pro.yaml"
     new.write_text(old.read_text().replace("name: coinbase", "name: coinbase-pro"))
@@ -59,51 +45,38 @@ async def test_workspace_checked_at_start_and_feed_rename_on_disk_clears_error(
     client.workspace_did_rename_files(
         lsp.RenameFilesParams(files=[lsp.FileRename(old_uri=old.as_uri(), new_uri=new.as_uri())])
     )
-    files_changed_on_disk(
-        client,
-        [(old.as_uri(), lsp.FileChangeType.Deleted), (new.as_uri(), lsp.FileChangeType.Created)],
+    session.on_disk(
+        [(old.as_uri(), lsp.FileChangeType.Deleted), (new.as_uri(), lsp.FileChangeType.Created)]
     )
-    found = await until(client, env_uri, lambda found: "SSMD301" not in codes(found))
+    found = await session.until(env_uri, lambda found: "SSMD301" not in codes(found))
     assert codes(found) == ["SSMD307", "SSMD308"]  # the deprecated feed it now resolves to
 
 
-async def test_capnp_edited_on_disk_turns_hash_error_on_and_off(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name)  # type: ignore[attr-defined]
-    trade_uri = uri(root, TRADE)
-    capnp = root / "exchanges/schemas/trade.capnp"
+async def test_capnp_edited_on_disk_turns_hash_error_on_and_off(session: Session) -> None:
+    trade_uri = session.uri(TRADE)
+    capnp = session.root / "exchanges/schemas/trade.capnp"
     original = capnp.read_bytes()
-    await until(client, trade_uri, lambda found: codes(found) == [])
+    await session.until(trade_uri, lambda found: codes(found) == [])
     capnp.write_bytes(original + b"\n# a comment changes the bytes\n")
-    files_changed_on_disk(client, [(capnp.as_uri(), lsp.FileChangeType.Changed)])
-    found = await until(client, trade_uri, lambda found: "SSMD202" in codes(found))
+    session.on_disk([(capnp.as_uri(), lsp.FileChangeType.Changed)])
+    found = await session.until(trade_uri, lambda found: "SSMD202" in codes(found))
     assert next(d for d in found if d.code == "SSMD202").range.start.line == 8
     capnp.write_bytes(original)
-    files_changed_on_disk(client, [(capnp.as_uri(), lsp.FileChangeType.Changed)])
-    await until(client, trade_uri, lambda found: codes(found) == [])
+    session.on_disk([(capnp.as_uri(), lsp.FileChangeType.Changed)])
+    await session.until(trade_uri, lambda found: codes(found) == [])
 
 
-async def test_draft_reference_flagged_and_fixed_by_code_action(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name, {"asOf": "2026-03-01"})  # type: ignore[attr-defined]
-    target = uri(root, ENV)
-    text = (root / ENV).read_text().replace("schema: trade:v1", "schema: trade:v2")
-    open_document(client, target, text)
-    found = await until(client, target, lambda found: "SSMD304" in codes(found))
+async def test_draft_reference_flagged_and_fixed_by_code_action(unstarted: Session) -> None:
+    session = await unstarted.start({"asOf": "2026-03-01"})
+    text = (session.root / ENV).read_text().replace("schema: trade:v1", "schema: trade:v2")
+    target, _ = session.open(ENV, text)
+    found = await session.until(target, lambda found: "SSMD304" in codes(found))
     draft = next(d for d in found if d.code == "SSMD304")
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=target),
-            range=draft.range,
-            context=lsp.CodeActionContext(diagnostics=[draft]),
-        )
-    )
-    assert actions
-    action = next(a for a in actions if isinstance(a, lsp.CodeAction) and "trade:v1" in a.title)
+    action = next(a for a in await session.actions(target, draft) if "trade:v1" in a.title)
     fixed = apply_edit(text, target, action.edit)
     assert "schema: trade:v1" in fixed
-    change_document(client, target, fixed, 2)
-    await until(client, target, lambda found: "SSMD304" not in codes(found))
+    session.change(target, fixed, 2)
+    await session.until(target, lambda found: "SSMD304" not in codes(found))
 
 
 def apply_edit(text: str, target: str, edit: lsp.WorkspaceEdit | None) -> str:
@@ -125,12 +98,11 @@ def apply_edit(text: str, target: str, edit: lsp.WorkspaceEdit | None) -> str:
     return "\n".join(lines)
 
 
-async def test_hover_shows_version_in_effect_and_timeline(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name, {"asOf": "2024-07-01"})  # type: ignore[attr-defined]
-    target = uri(root, ENV)
-    open_document(client, target, (root / ENV).read_text())
-    hover = await hover_at(client, target, 1, 8)
+async def test_hover_shows_version_in_effect_and_timeline(unstarted: Session) -> None:
+    session = await unstarted.start({"asOf": "2024-07-01"})
+    client = session.client
+    target, _ = session.open(ENV)
+    hover = await session.hover(target, 1, 8)
     assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
     assert "As of 2024-07-01: **v1**" in hover.contents.value
     assert "| v2 | 2025-01-01 |" in hover.contents.value
@@ -138,7 +110,7 @@ async def test_hover_shows_version_in_effect_and_timeline(client: LanguageClient
         lsp.ExecuteCommandParams(command="ssmd.setAsOf", arguments=["2025-06-01"])
     )
     assert result == "2025-06-01"
-    hover = await hover_at(client, target, 1, 8)
+    hover = await session.hover(target, 1, 8)
     assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
     assert "As of 2025-06-01: **v2**" in hover.contents.value
 
@@ -148,7 +120,7 @@ async def test_hover_shows_version_in_effect_and_timeline(client: LanguageClient
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     deadline = asyncio.get_running_loop().time() + 10
     while True:
-        hover = await hover_at(client, target, 1, 8)
+        hover = await session.hover(target, 1, 8)
         assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
         if "As of 2024-08-01: **v1**" in hover.contents.value:
             break
@@ -156,15 +128,12 @@ async def test_hover_shows_version_in_effect_and_timeline(client: LanguageClient
         await asyncio.sleep(0.05)
 
 
-async def test_completion_of_feeds_schema_refs_and_keys(client: LanguageClient) -> None:
-    root = root_of(client)
-    await start(client, root, client.name)  # type: ignore[attr-defined]
-    target = uri(root, "exchanges/environments/new-env.yaml")
+async def test_completion_of_feeds_schema_refs_and_keys(session: Session) -> None:
     text = "name: new-env\nfeed: \nschema: \n"
-    open_document(client, target, text)
+    target, _ = session.open("exchanges/environments/new-env.yaml", text)
 
     async def labels(line: int, character: int) -> list[str]:
-        answer = await client.text_document_completion_async(
+        answer = await session.client.text_document_completion_async(
             lsp.CompletionParams(
                 text_document=lsp.TextDocumentIdentifier(uri=target),
                 position=lsp.Position(line, character),
@@ -178,5 +147,5 @@ async def test_completion_of_feeds_schema_refs_and_keys(client: LanguageClient) 
     schema_labels = await labels(2, 8)
     assert schema_labels[-1] == "trade:v2"  # the draft sorts last
     assert {"trade", "trade:v1", "orderbook:v1"} <= set(schema_labels)
-    change_document(client, target, text + "stor", 2)
+    session.change(target, text + "stor", 2)
     assert await labels(3, 4) == ["storage"]
