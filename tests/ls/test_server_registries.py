@@ -17,8 +17,10 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
 import ssmd
+from ssmd.edit.journal import journal_path
 from tests.ls.conftest import root_of
 from tests.ls.lsp_helpers import REPO, codes, open_document, until
+from tests.write.test_journal import interrupted_write
 
 DEV = "exchanges/environments/kalshi-dev.yaml"
 PROD = "exchanges/environments/kalshi-prod.yaml"
@@ -148,3 +150,21 @@ async def test_a_folder_added_while_running_gets_checked(client: LanguageClient)
         )
     )
     await until(client, (b / DEV).as_uri(), lambda found: codes(found) == ["SSMD301"])
+
+
+async def test_a_registry_adopted_while_running_replays_its_journal(
+    client: LanguageClient,
+) -> None:
+    """A write killed half done in a registry the server finds only later (a file opened
+    outside the folders): recovered before the server reads it, as at start-up."""
+    _, a, _ = monorepo(outside(client))
+    await start_folders(client, [a])
+    c = outside(client)
+    shutil.copytree(REPO / "exchanges", c / "exchanges")
+    new = interrupted_write(c, renamed=1)  # schema register killed between its renames
+    open_document(client, (c / DEV).as_uri(), (c / DEV).read_text())
+    trade = (c / "exchanges/schemas/trade.yaml").as_uri()
+    # The replayed .capnp is what the server read: its bytes no longer match the recorded hash.
+    await until(client, trade, lambda found: "SSMD202" in codes(found))
+    assert {p: (c / p).read_bytes() for p in new} == new
+    assert not journal_path(c).exists()
