@@ -193,6 +193,28 @@ def resolve_commit(root: Path, revision: str) -> str:
     return output.decode().strip()
 
 
+def is_shallow(root: Path) -> bool:
+    try:
+        return run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def resolve_ref(root: Path, revision: str) -> str:
+    """`--base REF` and the like as a commit id; GitError with a sentence saying what to do,
+    naming the shallow clone when missing history is the cause (CI checkouts often are)."""
+    try:
+        return resolve_commit(root, revision)
+    except GitError as error:
+        if is_shallow(root):
+            raise GitError(
+                f"'{revision}' is not in this repository's history: the clone is shallow, so "
+                "older commits are missing; fetch them (`git fetch --unshallow`, or "
+                "`fetch-depth: 0` in actions/checkout) and run again"
+            ) from None
+        raise GitError(str(error)) from None
+
+
 def last_commit_until(root: Path, moment: str) -> str | None:
     """The newest commit on HEAD's first-parent line committed at or before `moment`.
 

@@ -22,7 +22,8 @@ from typing import Any
 from ssmd.changes import describe
 from ssmd.document import Document, Kind
 from ssmd.effective import ALWAYS, change_points, timeline
-from ssmd.git import GitError, resolve_commit, run_git
+from ssmd.git import GitError, resolve_ref, run_git
+from ssmd.git import is_shallow as is_shallow  # re-exported: ssmd.registry_log imports it
 from ssmd.models import Environment
 from ssmd.resolve import SchemaRef, today
 from ssmd.workspace import Workspace
@@ -189,24 +190,11 @@ def default_base(root: Path) -> tuple[str, str]:
     return resolve_side(root, "HEAD"), "HEAD"
 
 
-def is_shallow(root: Path) -> bool:
-    try:
-        return run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
-    except GitError:
-        return False
-
-
 def resolve_side(root: Path, revision: str) -> str:
     """A commit id for `revision`, with a clear sentence when history is missing."""
     try:
-        return resolve_commit(root, revision)
+        return resolve_ref(root, revision)
     except GitError as error:
-        if is_shallow(root):
-            raise PlanError(
-                f"'{revision}' is not in this repository's history: the clone is shallow, so "
-                "older commits are missing; fetch them (`git fetch --unshallow`, or "
-                "`fetch-depth: 0` in actions/checkout) and run again"
-            ) from None
         raise PlanError(str(error)) from None
 
 

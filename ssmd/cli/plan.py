@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +12,7 @@ from ssmd.cli.common import ExitCode, fail, optional_date, state
 from ssmd.cli.plan_render import RENDERERS, PlanFormat
 from ssmd.document import Kind
 from ssmd.git import GitError, is_repository
-from ssmd.plan import WORKTREE, PlanError, plan, resolve_side
+from ssmd.plan import WORKTREE, PlanError, plan
 from ssmd.registry_log import RegistryLog, registry_log
 
 
@@ -38,14 +37,6 @@ AllowRetroactive = Annotated[
 ]
 
 TARGET_KINDS = {Target.FEED: Kind.FEED, Target.SCHEMA: Kind.SCHEMA, Target.ENV: Kind.ENVIRONMENT}
-
-
-def base_commit(root: Path, revision: str) -> str:
-    """`--base REF` as a commit id, or a usage error saying why not (shallow clone...)."""
-    try:
-        return resolve_side(root, revision)
-    except PlanError as error:
-        fail(str(error), ExitCode.USAGE)
 
 
 def render_log(log: RegistryLog) -> str:

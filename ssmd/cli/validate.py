@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from ssmd.check import check_report
-from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, state
-from ssmd.cli.plan import AllowRetroactive, base_commit
-from ssmd.git import is_repository, top_level
+from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, fail, state
+from ssmd.cli.plan import AllowRetroactive
+from ssmd.git import GitError, is_repository, resolve_ref, top_level
 from ssmd.lintconfig import config_of, render_config
 from ssmd.report import (
     RENDERERS,
@@ -34,6 +34,14 @@ def verdict(checked: list[Checked], strict: bool) -> ExitCode:
 def repository_top(root: Path, fallback: Path) -> Path:
     """The git work tree's top holding `root`, else `fallback` (outside git)."""
     return top_level(root).resolve() if is_repository(root) else fallback
+
+
+def _base_commit(root: Path, revision: str) -> str:
+    """`--base REF` as a commit id, or a usage error saying why not (the core's sentence)."""
+    try:
+        return resolve_ref(root, revision)
+    except GitError as error:
+        fail(str(error), ExitCode.USAGE)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,7 +99,7 @@ def register(app: typer.Typer) -> None:
                 config = config_of(workspace)
                 typer.echo(render_config(config, output_format))
                 raise typer.Exit(int(ExitCode.FINDINGS if config.problems else ExitCode.OK))
-            compared = None if base is None else base_commit(workspace.root, base)
+            compared = None if base is None else _base_commit(workspace.root, base)
             report = check_report(workspace, as_of=as_of_date(as_of), base=compared)
             top = repository_top(root, root) if output_format in USES_REPOSITORY_TOP else cwd
             checked.append(
