@@ -67,6 +67,17 @@ def prefix_between(folder: Path, root: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a reader asked for, given to every renderer (each uses what applies to it)."""
+
+    show_suppressed: bool = False
+    """List each suppressed finding in text (JSON, SARIF... always carry them)."""
+
+
+DEFAULT_OPTIONS = RenderOptions()
+
+
 def rule_url(code: str) -> str:
     return f"{RULES_DOC_URL}#{code.lower()}"
 
@@ -76,10 +87,10 @@ def location(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.file}:{line}:{column}"
 
 
-def render_text(checked: list[Checked], show_suppressed: bool = False) -> str:
+def render_text(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """The grouped report of SPEC section 6; each finding on its own line at column 0,
     `path:line:col: severity CODE message` (compilers' layout: editors jump to it)."""
-    parts = [_text_one(c, show_suppressed) for c in checked]
+    parts = [_text_one(c, options.show_suppressed) for c in checked]
     if len(checked) > 1:
         parts = [
             f"Registry {c.shown or './'}\n{part}" for c, part in zip(checked, parts, strict=True)
@@ -230,7 +241,7 @@ def _totals(checked: list[Checked]) -> tuple[int, int]:
     return errors, warnings
 
 
-def render_json(checked: list[Checked]) -> str:
+def render_json(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """`file` stays relative to its registry root; `path` is from the working directory.
     Suppressed findings are listed too, with `"suppressed": true` and their reason."""
     errors, warnings = _totals(checked)
@@ -251,7 +262,7 @@ def render_json(checked: list[Checked]) -> str:
     return json.dumps(payload, indent=2)
 
 
-def render_sarif(checked: list[Checked]) -> str:
+def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
     URIs are relative to `%SRCROOT%`, the git work tree's top (`originalUriBaseIds`), so
@@ -346,7 +357,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(checked: list[Checked]) -> str:
+def render_github(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """GitHub Actions workflow commands: one annotation per finding, paths from the repo top."""
     lines = []
     for c, diagnostic in _all(checked):
@@ -372,7 +383,7 @@ def render_github(checked: list[Checked]) -> str:
     return "\n".join(lines)
 
 
-def render_gitlab(checked: list[Checked]) -> str:
+def render_gitlab(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """GitLab Code Quality report (a JSON array; `artifacts: reports: codequality:`)."""
     issues = []
     for c, diagnostic in _all(checked):
@@ -396,7 +407,7 @@ def render_gitlab(checked: list[Checked]) -> str:
     return json.dumps(issues, indent=2)
 
 
-RENDERERS: dict[Format, Callable[[list[Checked]], str]] = {
+RENDERERS: dict[Format, Callable[[list[Checked], RenderOptions], str]] = {
     Format.TEXT: render_text,
     Format.JSON: render_json,
     Format.SARIF: render_sarif,

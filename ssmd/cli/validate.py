@@ -17,8 +17,8 @@ from ssmd.report import (
     USES_REPOSITORY_TOP,
     Checked,
     Format,
+    RenderOptions,
     prefix_between,
-    render_text,
 )
 from ssmd.rules import Severity
 from ssmd.rules.retroactive import refused_retroactive
@@ -112,10 +112,7 @@ def register(app: typer.Typer) -> None:
                     suppressed=report.suppressed,
                 )
             )
-        if output_format is Format.TEXT:
-            typer.echo(render_text(checked, show_suppressed))
-        else:
-            typer.echo(RENDERERS[output_format](checked))
+        typer.echo(RENDERERS[output_format](checked, RenderOptions(show_suppressed)))
         code = verdict(checked, strict)
         retroactive = (d for c in checked for ds in c.results.values() for d in ds)
         if any(refused_retroactive(d, allow_retroactive) for d in retroactive):

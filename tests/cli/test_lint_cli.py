@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ssmd.check import check_report
+from ssmd.report import RENDERERS, Checked, Format, RenderOptions
+from ssmd.workspace import Workspace
 from tests.cli.test_validate_cli import CAPNP, FEED, SCHEMA, sarif_validator
 from tests.conftest import WriteFiles, run_ssmd
 
@@ -83,3 +86,20 @@ def test_show_config_prints_effective_levels_and_fails_on_a_bad_config(
     codes = [(d["code"], d["file"]) for d in json.loads(validated.stdout)["diagnostics"]]
     assert ("SSMD010", "ssmd.yaml") in codes
     assert validated.returncode == 1
+
+
+def test_every_renderer_takes_the_same_options(write_files: WriteFiles) -> None:
+    """One signature (checked, RenderOptions) for every format: validate has no per-format
+    branch; only text lists suppressed findings one by one, the others always carry them."""
+    workspace = Workspace.load(registry(write_files))
+    report = check_report(workspace)
+    checked = [Checked(workspace, report.results, suppressed=report.suppressed)]
+    for output_format, render in RENDERERS.items():
+        plain, listed = render(checked, RenderOptions()), render(checked, RenderOptions(True))
+        if output_format is Format.TEXT:
+            assert "SSMD307" not in plain and "1 finding suppressed" in plain
+            assert "SSMD307" in listed and "(suppressed: paused, replaying)" in listed
+        else:
+            assert plain == listed
+    shown = run_ssmd("validate", "--show-suppressed", "--format", "json", root=workspace.root)
+    assert json.loads(shown.stdout)["summary"]["suppressed"] == 1
