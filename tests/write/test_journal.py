@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from ssmd.edit.atomic import _stage
 from ssmd.edit.journal import Entry, journal_path, recover, write_journal
-from tests.conftest import run_ssmd
+from tests.conftest import REPO, run_ssmd
 
 YAML = "exchanges/schemas/trade.yaml"
 CAPNP = "exchanges/schemas/trade.capnp"
@@ -67,3 +70,26 @@ def test_an_unreadable_journal_stops_commands_with_a_sentence(sample_root: Path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "write journal" in result.stderr and "remove it" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "cwd"),
+    [
+        (("--root", "mono/team", "feed", "list"), "."),  # --root
+        (("validate", "mono/team/exchanges/feeds"), "."),  # a PATH inside the registry
+        (("validate",), "mono"),  # no registry above the cwd: every one below it
+        (("env", "resolve", "kalshi-dev", "--format", "json"), "mono/team/exchanges"),  # upwards
+    ],
+)
+def test_every_way_a_command_finds_its_registry_replays_the_journal(
+    tmp_path: Path, args: tuple[str, ...], cwd: str
+) -> None:
+    """The CLI's root lookups (State.root and State.roots: --root, PATH arguments, the
+    registry above the cwd, those below it) all run journal recovery before reading."""
+    root = tmp_path / "mono" / "team"
+    shutil.copytree(REPO / "exchanges", root / "exchanges")
+    new = interrupted_write(root, renamed=1)
+    result = run_ssmd(*args, cwd=tmp_path / cwd)
+    assert "note: completed an interrupted write" in result.stderr, result.stderr
+    assert {p: (root / p).read_bytes() for p in new} == new
+    assert not journal_path(root).exists()
