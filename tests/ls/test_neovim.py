@@ -12,12 +12,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.ls.lsp_helpers import REPO, copy_sample
 
-INIT = Path(__file__).with_name("nvim") / "init.lua"
+SCRIPTS = Path(__file__).with_name("nvim")
+"""The Lua the runs execute; `harness.lua` is what they share (start, finish, on_enter)."""
 
 
 def neovims() -> list[object]:
@@ -50,11 +52,9 @@ def neovims() -> list[object]:
     return found
 
 
-@pytest.mark.parametrize("nvim", neovims())
-def test_neovim_shows_diagnostic_hover_and_completion(nvim: Path, tmp_path: Path) -> None:
-    root = copy_sample(tmp_path / "registry")
-    env = root / "exchanges/environments/kalshi-dev.yaml"
-    env.write_text(env.read_text().replace("feed: kalshi", "feed: kalshy"))
+def run_neovim(nvim: Path, script: str, root: Path, file: Path, tmp_path: Path) -> dict[str, Any]:
+    """Run `nvim/<script>` in a headless Neovim on `file` of the registry at `root`, with its
+    own empty config and state; returns the JSON the script wrote (an error fails here)."""
     out = tmp_path / "result.json"
     environment = {
         **os.environ,
@@ -66,8 +66,8 @@ def test_neovim_shows_diagnostic_hover_and_completion(nvim: Path, tmp_path: Path
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
-    subprocess.run(
-        [str(nvim), "--headless", "--clean", "-u", str(INIT), str(env)],
+    run = subprocess.run(
+        [str(nvim), "--headless", "--clean", "-u", str(SCRIPTS / script), str(file)],
         cwd=root,
         env=environment,
         timeout=120,
@@ -75,8 +75,18 @@ def test_neovim_shows_diagnostic_hover_and_completion(nvim: Path, tmp_path: Path
         stdin=subprocess.DEVNULL,
         capture_output=True,
     )
-    result = json.loads(out.read_text())
+    assert out.exists(), f"Neovim wrote no result: {run.stderr.decode(errors='replace')}"
+    result: dict[str, Any] = json.loads(out.read_text())
     assert "error" not in result, result
+    return result
+
+
+@pytest.mark.parametrize("nvim", neovims())
+def test_neovim_shows_diagnostic_hover_and_completion(nvim: Path, tmp_path: Path) -> None:
+    root = copy_sample(tmp_path / "registry")
+    env = root / "exchanges/environments/kalshi-dev.yaml"
+    env.write_text(env.read_text().replace("feed: kalshi", "feed: kalshy"))
+    result = run_neovim(nvim, "init.lua", root, env, tmp_path)
     codes = [(d["code"], d["line"], d["col"]) for d in result["diagnostics"]]
     assert ("SSMD301", 1, 6) in codes
     typo = next(d for d in result["diagnostics"] if d["code"] == "SSMD301")

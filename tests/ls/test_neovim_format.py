@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.ls.lsp_helpers import REPO, copy_sample
-from tests.ls.test_neovim import neovims
+from tests.ls.lsp_helpers import copy_sample
+from tests.ls.test_neovim import neovims, run_neovim
 
-FORMAT = Path(__file__).with_name("nvim") / "format.lua"
 MESSY = """\
 type: websocket
 name: 'kalshi'   # the venue
@@ -47,27 +42,6 @@ def test_neovim_formats_through_the_server(nvim: Path, tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "registry")
     feed = root / "exchanges/feeds/kalshi.yaml"
     feed.write_text(MESSY)
-    out = tmp_path / "result.json"
-    environment = {
-        **os.environ,
-        "SSMD_ROOT": str(root),
-        "SSMD_OUT": str(out),
-        "SSMD_PYTHON": sys.executable,
-        "PYTHONPATH": str(REPO),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    subprocess.run(
-        [str(nvim), "--headless", "--clean", "-u", str(FORMAT), str(feed)],
-        cwd=root,
-        env=environment,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-    )
-    result = json.loads(out.read_text())
-    assert "error" not in result, result
+    result = run_neovim(nvim, "format.lua", root, feed, tmp_path)
     assert result["ready"] and result["advertised"], result
     assert "\n".join(result["lines"]) + "\n" == CANONICAL

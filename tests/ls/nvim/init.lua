@@ -1,32 +1,11 @@
 -- Drives ssmd-ls from a real, headless Neovim (0.7 and 0.11): wait for the
 -- server's diagnostics on the open file, ask for a hover and a completion,
 -- write what the editor got to $SSMD_OUT as JSON, quit.
-local root = os.getenv("SSMD_ROOT")
-local out = os.getenv("SSMD_OUT")
-local python = os.getenv("SSMD_PYTHON")
-
-local function finish(result)
-  local file = io.open(out, "w")
-  file:write(vim.fn.json_encode(result))
-  file:close()
-  vim.cmd("qa!")
-end
+local harness = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":h") .. "/harness.lua")
 
 local function run()
   local result = { version = tostring(vim.version().major) .. "." .. tostring(vim.version().minor) }
-  local config = {
-    name = "ssmd",
-    cmd = { python, "-m", "ssmd_ls" },
-    root_dir = root,
-    flags = { debounce_text_changes = 0 },
-  }
-  local client_id
-  if vim.fn.has("nvim-0.10") == 1 then
-    client_id = vim.lsp.start(config)
-  else
-    client_id = vim.lsp.start_client(config)
-    vim.lsp.buf_attach_client(0, client_id)
-  end
+  local client_id = harness.start({ flags = { debounce_text_changes = 0 } })
   result.client = client_id ~= nil
   local got = vim.wait(60000, function()
     return #vim.diagnostic.get(0) > 0
@@ -61,14 +40,7 @@ local function run()
       table.insert(result.completion, item.label)
     end
   end
-  finish(result)
+  harness.finish(result)
 end
 
-vim.api.nvim_create_autocmd("VimEnter", {
-  callback = function()
-    local ok, err = pcall(run)
-    if not ok then
-      finish({ error = tostring(err) })
-    end
-  end,
-})
+harness.on_enter(run)
