@@ -132,10 +132,13 @@ def assert_diagnostics_inside(results: dict[str, list[Diagnostic]], texts: dict[
             )
             assert problem is None, f"{diagnostic.code} in {path}: {problem} ({diagnostic})"
             assert diagnostic.message.strip(), f"{diagnostic.code} has an empty message"
-            if diagnostic.fix is not None:
-                for edit in diagnostic.fix.edits:
+            fixes = [diagnostic.fix] if diagnostic.fix is not None else []
+            for fix in [*fixes, *diagnostic.more_fixes]:
+                for edit in fix.edits:
                     problem = span_problem(edit.span, texts[edit.file])
                     assert problem is None, f"fix of {diagnostic.code} in {edit.file}: {problem}"
+                for new in fix.creates:  # a new file, where the registry keeps its kind
+                    assert new.file not in texts and new.file.startswith("exchanges/"), new.file
 
 
 # -- mutation ---------------------------------------------------------------------------
