@@ -10,6 +10,7 @@ routing, no `None` checks and no position bookkeeping of their own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -35,7 +36,7 @@ class AboutDocument(Protocol):
 P = TypeVar("P", bound=AboutDocument)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Here:
     """A request's document, found once: its registry, path, loaded document and lines."""
 
@@ -43,7 +44,11 @@ class Here:
     checker: Checker
     path: str
     document: Document
-    lines: convert.Lines
+
+    @functools.cached_property
+    def lines(self) -> convert.Lines:
+        """Split on first use (folding and formatting answer without them)."""
+        return convert.Lines(self.document.text)
 
     @classmethod
     def find(cls, ls: SsmdServer, uri: str) -> Here | None:
@@ -54,7 +59,7 @@ class Here:
         document = checker.workspace.documents.get(path)
         if document is None:
             return None
-        return cls(ls, checker, path, document, convert.Lines(document.text))
+        return cls(ls, checker, path, document)
 
     @property
     def workspace(self) -> Workspace:
