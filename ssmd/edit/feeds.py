@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -123,9 +124,13 @@ def _new_feed(
     return YamlDocument.new(feed)
 
 
+@functools.lru_cache(maxsize=256)
 def starter_feed(name: str, effective_from: dt.date) -> tuple[str, str]:
     """(path, text) of a valid feed to fill in, for a reference to a feed that does not exist
-    (SSMD301's "Create feed" fix); the endpoint is a placeholder, marked as one."""
+    (SSMD301's "Create feed" fix); the endpoint is a placeholder, marked as one.
+
+    Cached: every check of every environment naming a missing feed asks again (a feed
+    deleted under 500 environments), and one dump costs ~2 ms."""
     endpoint = f"wss://{name}.example.com/ws"
     placeholder = VersionFields(endpoint=endpoint, protocol=Protocol.WSS)
     document = _new_feed(
