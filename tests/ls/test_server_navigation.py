@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from tests.ls.conftest import root_of
+from tests.ls.conftest import Session, root_of
 from tests.ls.lsp_helpers import (
     codes,
     open_document,
@@ -123,14 +123,7 @@ async def test_symbols_hints_and_links(client: LanguageClient) -> None:
 async def actions_for(
     client: LanguageClient, target: str, diagnostic: lsp.Diagnostic
 ) -> list[lsp.CodeAction]:
-    answer = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=doc(target),
-            range=diagnostic.range,
-            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    return [a for a in answer or [] if isinstance(a, lsp.CodeAction)]
+    return await Session(client, root_of(client)).actions(target, diagnostic)
 
 
 async def test_code_actions_fix_key_typo_hash_and_create_feed(client: LanguageClient) -> None:
