@@ -140,6 +140,9 @@ def section(rule: Rule) -> list[str]:
     if diagnostic.fix is not None:
         edits = "; ".join(f"`{e.new_text}`" for e in diagnostic.fix.edits)
         lines += ["", f"Quick fix: {diagnostic.fix.title} (writes {edits})."]
+    for other in diagnostic.more_fixes:  # offered after it, never applied without asking
+        creates = "; it creates the file with a valid starter text and never overwrites one"
+        lines += ["", f"Also offered: {other.title}{creates if other.creates else ''}."]
     return [*lines, ""]
 
 
