@@ -1,7 +1,7 @@
 """The S3 backend: boto3 with the standard AWS configuration chain, plus `endpoint_url`.
 
 This module is the only importer of boto3 (about 0.3 s to load), and only
-`open_storage` imports it, so every other command starts without it.
+`ssmd.data.stores.open_storage` imports it, so every other command starts without it.
 Retries use botocore's standard mode (throttling and transient errors are
 retried with backoff); what is still failing after that becomes one
 `StorageError` sentence, never a traceback.

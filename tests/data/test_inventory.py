@@ -11,7 +11,7 @@ import pytest
 from ssmd.data.day_report import Verdict, gaps_report, quality_report
 from ssmd.data.inventory import DayStatus, Inventory, build_inventory
 from ssmd.data.selection import select_environment
-from ssmd.data.storage import open_storage
+from ssmd.data.stores import open_storage
 from ssmd.workspace import Workspace
 from tests.conftest import run_ssmd
 from tests.data import dataset
