@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssmd.data.clients import ClientCache
+from ssmd.data.fetch import DEFAULT_WORKERS
 from ssmd.data.storage import DataError, LocalStorage, StorageBackend
 from ssmd.models import Environment, StorageType
 
@@ -19,7 +20,7 @@ def open_storage(
     environment: Environment,
     root: Path,
     origin: str,
-    max_connections: int = 32,
+    max_connections: int = DEFAULT_WORKERS,
     clients: ClientCache | None = None,
 ) -> StorageBackend:
     """The backend for an environment's `storage` block; `origin` is its file, for messages.
