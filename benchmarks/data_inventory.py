@@ -291,6 +291,32 @@ def inventory(
     return time.perf_counter() - start, found, sum(b.requests for b in backends)
 
 
+# Linux keeps, at exec, the high-water RSS of the memory the child had before it: for a child
+# spawned (vfork) from this big process, that is THIS process's RSS, so wait4's ru_maxrss of a
+# direct child is at least ours (that is how 148-160 MB "peaks" were measured for a 125 MB
+# run). A small Python starts the measured command instead and reports its wait4 figure.
+MEASURER = """import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def measured(command: list[str], **popen: Any) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start `command` under MEASURER; after `wait()`, the file holds its peak RSS in KB."""
+    handle, name = tempfile.mkstemp(prefix="ssmd-rss-")
+    os.close(handle)
+    process = subprocess.Popen([sys.executable, "-c", MEASURER, name, *command], **popen)
+    return process, Path(name)
+
+
+def peak_mb(record: Path) -> float:
+    kilobytes = int(record.read_text())
+    record.unlink()
+    return kilobytes / 1024
+
+
 def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> tuple[float, float]:
     """`ssmd data inventory --all` in a fresh process, empty cache: wall seconds, peak RSS (MB)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -311,18 +337,16 @@ def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> 
                 f"  region: us-east-1\n  endpoint_url: {endpoint}\n"
             )
         start = time.perf_counter()
-        child = subprocess.Popen(
+        child, record = measured(
             [sys.executable, "-m", "ssmd", "--root", str(root), "data", "inventory", "--all",
              "--from", str(days[0]), "--to", str(days[-1]), "--json", "--jobs", str(jobs)],
             stdout=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": str(root / "cache")},
         )  # fmt: skip
-        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
-        child.returncode = os.waitstatus_to_exitcode(status)
-        elapsed = time.perf_counter() - start
-        if child.returncode:
+        if child.wait():
             raise SystemExit(f"ssmd data inventory --all failed ({child.returncode})")
-    return elapsed, usage.ru_maxrss / 1024
+        elapsed = time.perf_counter() - start
+    return elapsed, peak_mb(record)
 
 
 CLIENTS = ["boto3, threads", "obstore, async", "obstore, sync in threads"]
@@ -386,18 +410,16 @@ def compare_clients(
         listed = Path(folder) / "keys"
         listed.write_text("\n".join(keys))
         for name in names:
-            child = subprocess.Popen(
+            child, record = measured(
                 [sys.executable, __file__, "--client-child", name, "--endpoint", endpoint,
                  "--keys", str(listed), "--jobs", str(jobs)],
                 stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)},
             )  # fmt: skip
-            assert child.stdout is not None
-            output = child.stdout.read()
-            _, status, usage = os.wait4(child.pid, 0)
-            if os.waitstatus_to_exitcode(status):
+            output, _ = child.communicate()
+            if child.returncode:
                 raise SystemExit(f"the {name} client run failed")
             result = json.loads(output)
-            result["rss_mb"] = usage.ru_maxrss / 1024
+            result["rss_mb"] = peak_mb(record)
             results.append((name, result))
     return results
 
