@@ -32,8 +32,8 @@ from ssmd.data.storage import ListingDenied, Segment, StorageBackend, StorageErr
 
 DEFAULT_WORKERS = 64
 """Requests in flight. Measured (docs/benchmarks.md, --jobs sweep): at 25 ms a process is
-CPU-bound from 32-64 on (64 loses nothing), and at 100 ms 64 is 1.05-1.4x faster than 32
-(128: 1.2-2x); memory barely moves (10 envs x 3 y: 129 MB at 64, 127 MB at 128)."""
+CPU-bound from 32-64 on (64 loses nothing), and at 100 ms 64 is 1.05-1.65x faster than 32;
+memory barely moves (10 envs x 3 y: 129 MB at 64, 127 MB at 128)."""
 Progress = Callable[[int], None]
 """Called with the number of manifests just settled (from worker threads)."""
 Reads = dict[tuple[DataType, dt.date], ManifestRead]
