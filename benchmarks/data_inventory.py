@@ -1,7 +1,7 @@
 """`ssmd data inventory` against a keep-alive S3 server with latency on every request.
 
-    python benchmarks/data_inventory.py [--latency-ms 25] [--jobs 32] [--feeds 10] [--years 3]
-        [--no-baseline] [--no-client-comparison]
+    python benchmarks/data_inventory.py [--latency-ms 25] [--jobs 64] [--feeds 10] [--years 3]
+        [--no-baseline] [--no-client-comparison] [--no-sweep]
 
 The store is s3rver (npm, `bash scripts/setup.d/60-data.sh`; started with
 `node --openssl-legacy-provider`), a real S3 API server that keeps
@@ -17,6 +17,8 @@ outage (nothing written in August).
 
 Measured in the same run, on the same data, each beside its ideal R*L/C
 (R requests sent, L the latency added, C requests in flight):
+  relay      40 sequential GETs on one keep-alive connection, direct and relayed: the
+             difference is the delay per request (proves it is not once per connection)
   baseline   one boto3 client, a plain loop over 3 feeds x 365 days: GET (or 404) and
              json.loads, one after another (ideal R*L)
   3 feeds    `build_inventories` for those 3 feeds in one call, cold (empty manifest
@@ -24,8 +26,12 @@ Measured in the same run, on the same data, each beside its ideal R*L/C
   all        every feed x every year in one call, cold: what `--all` on 10 environments does
   cli        `ssmd data inventory --all --json` in a fresh process (imports included),
              wall time and peak RSS
-  clients    boto3 (threads) against obstore (async, if installed): the same GETs,
-             wall and client CPU per GET
+  sweep      3 feeds cold at --jobs 16/32/64/128, at --latency-ms and at 100 ms
+  clients    boto3 (threads) against obstore (async, and sync calls from threads; if
+             installed): the same GETs, each client in a fresh process: wall, client CPU
+             per GET, peak RSS
+Every row ends with the load average when it was taken; the machine's load at the
+start and the end is printed too.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from botocore.config import Config  # noqa: E402
 from ssmd.calendars import closed_reason  # noqa: E402
 from ssmd.data.cache import ManifestCache  # noqa: E402
 from ssmd.data.clients import ClientCache  # noqa: E402
+from ssmd.data.fetch import DEFAULT_WORKERS  # noqa: E402
 from ssmd.data.inventory import Target, build_inventories  # noqa: E402
 from ssmd.data.s3 import S3Storage  # noqa: E402
 from ssmd.models import Feed, Storage  # noqa: E402
@@ -68,6 +75,8 @@ SHAPES: list[dict[str, str] | None] = [
 ]
 KINDS = ["equities", "crypto", "events"]
 LAST_DAY = dt.date(2025, 12, 31)
+SLOW_MS = 100
+"""The second latency of the --jobs sweep: a store in another region."""
 S3RVER = REPO / ".cache/s3rver/node_modules/s3rver/bin/s3rver.js"
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "S3RVER")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "S3RVER")
@@ -244,6 +253,23 @@ def baseline(client: Any, feeds: list[str], days: list[dt.date]) -> tuple[float,
     return time.perf_counter() - start, found, sent
 
 
+def relay_check(direct: str, relayed: str, keys: list[str]) -> tuple[float, float]:
+    """Mean ms per sequential GET on ONE keep-alive connection, direct and through the relay.
+
+    Their difference is what the relay adds per request: --latency-ms if it delays every
+    request, ~0 if it delayed only once per connection.
+    """
+    means = []
+    for endpoint in (direct, relayed):
+        client = s3_client(endpoint, 1)
+        client.get_object(Bucket=RAW, Key=keys[0])["Body"].read()  # opens the one connection
+        start = time.perf_counter()
+        for key in keys:
+            client.get_object(Bucket=RAW, Key=key)["Body"].read()
+        means.append(1000 * (time.perf_counter() - start) / len(keys))
+    return means[0], means[1]
+
+
 def storage_block(endpoint: str) -> Storage:
     return Storage.model_validate(
         {"type": "s3", "raw_bucket": RAW, "normalized_bucket": NORMALIZED,
@@ -263,6 +289,32 @@ def inventory(
     clients.close()
     found = sum((r.raw is not None) + (r.normalized is not None) for x in reports for r in x.days)
     return time.perf_counter() - start, found, sum(b.requests for b in backends)
+
+
+# Linux keeps, at exec, the high-water RSS of the memory the child had before it: for a child
+# spawned (vfork) from this big process, that is THIS process's RSS, so wait4's ru_maxrss of a
+# direct child is at least ours (that is how 148-160 MB "peaks" were measured for a 125 MB
+# run). A small Python starts the measured command instead and reports its wait4 figure.
+MEASURER = """import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def measured(command: list[str], **popen: Any) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start `command` under MEASURER; after `wait()`, the file holds its peak RSS in KB."""
+    handle, name = tempfile.mkstemp(prefix="ssmd-rss-")
+    os.close(handle)
+    process = subprocess.Popen([sys.executable, "-c", MEASURER, name, *command], **popen)
+    return process, Path(name)
+
+
+def peak_mb(record: Path) -> float:
+    kilobytes = int(record.read_text() or 0)  # empty if the starter itself failed
+    record.unlink()
+    return kilobytes / 1024
 
 
 def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> tuple[float, float]:
@@ -285,92 +337,158 @@ def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> 
                 f"  region: us-east-1\n  endpoint_url: {endpoint}\n"
             )
         start = time.perf_counter()
-        child = subprocess.Popen(
+        child, record = measured(
             [sys.executable, "-m", "ssmd", "--root", str(root), "data", "inventory", "--all",
              "--from", str(days[0]), "--to", str(days[-1]), "--json", "--jobs", str(jobs)],
             stdout=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": str(root / "cache")},
         )  # fmt: skip
-        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
-        child.returncode = os.waitstatus_to_exitcode(status)
-        elapsed = time.perf_counter() - start
-        if child.returncode:
+        if child.wait():
             raise SystemExit(f"ssmd data inventory --all failed ({child.returncode})")
-    return elapsed, usage.ru_maxrss / 1024
+        elapsed = time.perf_counter() - start
+    return elapsed, peak_mb(record)
 
 
-def compare_clients(endpoint: str, keys: list[str], jobs: int) -> list[tuple[str, float, float]]:
-    """The same GETs with boto3 threads and with obstore (if installed): wall s, CPU ms per GET."""
-    results = []
-    client = s3_client(endpoint, jobs)
+CLIENTS = ["boto3, threads", "obstore, async", "obstore, sync in threads"]
 
-    def get(key: str) -> int:
-        return len(client.get_object(Bucket=RAW, Key=key)["Body"].read())
 
-    cpu, wall = time.process_time(), time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(get, keys))
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    results.append(("boto3, threads", wall, 1000 * cpu / len(keys)))
-    try:
+def client_child(name: str, endpoint: str, keys: list[str], jobs: int) -> dict[str, float]:
+    """One client's GETs of `keys` (run in a fresh process): wall s and client CPU ms per GET."""
+    if name.startswith("boto3"):
+        client = s3_client(endpoint, jobs)
+        client.get_object(Bucket=RAW, Key=keys[0])["Body"].read()  # set-up and first connection
+
+        def get(key: str) -> int:
+            return len(client.get_object(Bucket=RAW, Key=key)["Body"].read())
+
+    else:
+        import obstore
         from obstore.store import S3Store
-    except ImportError:
-        return results
-    store = S3Store(
-        RAW, endpoint=endpoint, region="us-east-1", virtual_hosted_style_request=False,
-        client_options={"allow_http": True, "pool_max_idle_per_host": str(jobs)},
-    )  # fmt: skip
-    import obstore
 
-    async def all_gets() -> None:
-        gate = asyncio.Semaphore(jobs)
+        store = S3Store(
+            RAW, endpoint=endpoint, region="us-east-1", virtual_hosted_style_request=False,
+            client_options={"allow_http": True, "pool_max_idle_per_host": str(jobs)},
+        )  # fmt: skip
+        obstore.get(store, keys[0]).bytes()
 
-        async def one(key: str) -> None:
-            async with gate:
-                result = await obstore.get_async(store, key)
-                await result.bytes_async()
-
-        await asyncio.gather(*(one(k) for k in keys))
+        def get(key: str) -> int:
+            return len(obstore.get(store, key).bytes())
 
     cpu, wall = time.process_time(), time.perf_counter()
-    asyncio.run(all_gets())
+    if name == "obstore, async":
+
+        async def all_gets() -> None:
+            gate = asyncio.Semaphore(jobs)
+
+            async def one(key: str) -> None:
+                async with gate:
+                    result = await obstore.get_async(store, key)
+                    await result.bytes_async()
+
+            await asyncio.gather(*(one(k) for k in keys))
+
+        asyncio.run(all_gets())
+    else:
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(get, keys))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    results.append(("obstore, async", wall, 1000 * cpu / len(keys)))
+    return {"wall": wall, "cpu_ms": 1000 * cpu / len(keys)}
+
+
+def compare_clients(
+    endpoint: str, keys: list[str], jobs: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Each client in a fresh process (interleaved, boto3 first): wall, CPU per GET, peak RSS."""
+    try:
+        import obstore  # noqa: F401
+    except ImportError:
+        names = CLIENTS[:1]
+    else:
+        names = CLIENTS
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        listed = Path(folder) / "keys"
+        listed.write_text("\n".join(keys))
+        for name in names:
+            child, record = measured(
+                [sys.executable, __file__, "--client-child", name, "--endpoint", endpoint,
+                 "--keys", str(listed), "--jobs", str(jobs)],
+                stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)},
+            )  # fmt: skip
+            output, _ = child.communicate()
+            rss = peak_mb(record)
+            if child.returncode:  # said on stderr; the other clients' rows still stand
+                print(f"clients: {name} failed (exit {child.returncode})", flush=True)
+                continue
+            result = json.loads(output)
+            result["rss_mb"] = rss
+            results.append((name, result))
     return results
 
 
+def sweep(
+    endpoints: dict[float, str], feeds: list[str], days: list[dt.date]
+) -> list[tuple[float, int, float, int]]:
+    """3 feeds x 365 d cold at each latency and --jobs: (latency, jobs, seconds, requests)."""
+    results = []
+    for latency, endpoint in endpoints.items():
+        for jobs in SWEEP_JOBS:
+            took, _, sent = inventory(endpoint, feeds, days, jobs, None)
+            results.append((latency, jobs, took, sent))
+    return results
+
+
+SWEEP_JOBS = (16, 32, 64, 128)
+
+
 def row(label: str, seconds: float, ideal: float, extra: str = "") -> None:
-    print(f"{label:<44} {seconds:7.2f} s   ideal {ideal:6.2f} s   {seconds / ideal:4.2f}x ideal"
-          f"{extra}")  # fmt: skip
+    print(f"{label:<46} {seconds:7.2f} s   ideal {ideal:6.2f} s   {seconds / ideal:5.2f}x ideal"
+          f"{extra}   [load {os.getloadavg()[0]:.1f}]", flush=True)  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latency-ms", type=float, default=25.0)
-    parser.add_argument("--jobs", type=int, default=32)
+    parser.add_argument("--jobs", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--feeds", type=int, default=10, help="environments for the 'all' run")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip the slow sequential loop")
     parser.add_argument("--no-client-comparison", action="store_true")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the --jobs sweep")
+    parser.add_argument("--client-child", help=argparse.SUPPRESS)
+    parser.add_argument("--endpoint", help=argparse.SUPPRESS)
+    parser.add_argument("--keys", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.client_child:
+        keys = Path(args.keys).read_text().split("\n")
+        print(json.dumps(client_child(args.client_child, args.endpoint, keys, args.jobs)))
+        return
     latency, jobs = args.latency_ms / 1000, args.jobs
     first_day = dt.date(LAST_DAY.year - args.years + 1, 1, 1)
     all_days = [first_day + dt.timedelta(days=n) for n in range((LAST_DAY - first_day).days + 1)]
     year = [d for d in all_days if d.year == LAST_DAY.year]
     feeds = feed_names(max(3, args.feeds))
     load = os.getloadavg()
+    print(f"load average at the start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+          f"({os.cpu_count()} cores)", flush=True)  # fmt: skip
 
     with tempfile.TemporaryDirectory() as folder:
         server, port = start_s3rver(Path(folder))
         relay_process, relay_port = start_relay(port, latency)
+        slow_process, slow_port = start_relay(port, SLOW_MS / 1000)
         try:
             direct, endpoint = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{relay_port}"
             began = time.perf_counter()
             stored = populate(s3_client(direct, 16), feeds, all_days)
             print(f"s3rver: {stored} manifests of {len(feeds)} feeds x {len(all_days)} days "
                   f"stored in {time.perf_counter() - began:.0f} s; latency {args.latency_ms:g} ms "
-                  f"on every request; {jobs} in flight; load average {load[0]:.1f}")  # fmt: skip
+                  f"on every request; {jobs} in flight", flush=True)  # fmt: skip
             three = feeds[:3]
+            sample = [f"{feeds[1]}/{d:%Y/%m/%d}/manifest.json" for d in year[:40]]
+            alone, relayed = relay_check(direct, endpoint, sample)
+            print(f"relay check: one connection, 40 sequential GETs: {alone:.1f} ms direct, "
+                  f"{relayed:.1f} ms relayed: +{relayed - alone:.1f} ms per request "
+                  f"(latency {args.latency_ms:g} ms)", flush=True)  # fmt: skip
             if not args.no_baseline:
                 seconds, found, sent = baseline(s3_client(endpoint), three, year)
                 row(f"baseline: sequential GETs, 3 feeds x {len(year)} d", seconds, sent * latency,
@@ -391,19 +509,34 @@ def main() -> None:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"peak RSS of this process (all of the above): {peak:.0f} MB")
             wall, rss = cli_run(endpoint, feeds, all_days, jobs)
-            print(f"cli --all, {len(feeds)} envs x {args.years} y, fresh process, empty cache: "
-                  f"{wall:.2f} s (ideal {sent * latency / jobs:.2f} s), peak RSS {rss:.0f} MB "
-                  "(target <= 150 MB)")  # fmt: skip
+            row(
+                f"cli --all, {len(feeds)} envs x {args.years} y, fresh process",
+                wall,
+                sent * latency / jobs,
+                f"   (empty cache; peak RSS {rss:.0f} MB, target <= 150 MB)",
+            )
+            if not args.no_sweep:
+                print(f"--jobs sweep: 3 feeds x {len(year)} d, cold, at {args.latency_ms:g} and "
+                      f"{SLOW_MS} ms", flush=True)  # fmt: skip
+                slow = f"http://127.0.0.1:{slow_port}"
+                for delay, width, took, sent in sweep({latency: endpoint, SLOW_MS / 1000: slow},
+                                                      three, year):  # fmt: skip
+                    row(f"  {delay * 1000:g} ms, --jobs {width}", took, sent * delay / width,
+                        f"   ({sent} requests)")  # fmt: skip
             if not args.no_client_comparison:
                 keys = [f"{f}/{d:%Y/%m/%d}/manifest.json" for f in feeds[1:2] for d in all_days]
-                for name, wall, cpu in compare_clients(endpoint, keys, jobs):
-                    row(f"clients: {len(keys)} GETs, {name}", wall, len(keys) * latency / jobs,
-                        f"   ({cpu:.2f} ms client CPU per GET)")  # fmt: skip
+                for name, result in compare_clients(endpoint, keys, jobs):
+                    row(f"clients: {len(keys)} GETs, {name}", result["wall"],
+                        len(keys) * latency / jobs,
+                        f"   ({result['cpu_ms']:.2f} ms client CPU per GET, "
+                        f"peak RSS {result['rss_mb']:.0f} MB)")  # fmt: skip
         finally:
             relay_process.terminate()
+            slow_process.terminate()
             server.terminate()
             server.wait()
-    print(f"load average at the end {os.getloadavg()[0]:.1f} (2 cores, shared)")
+    load = os.getloadavg()
+    print(f"load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
 
 
 if __name__ == "__main__":

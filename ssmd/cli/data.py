@@ -31,7 +31,8 @@ from ssmd.data.day_report import gaps_report, quality_report
 from ssmd.data.fetch import DEFAULT_WORKERS, Progress
 from ssmd.data.inventory import DayStatus, Inventory, Target, build_inventories, date_range
 from ssmd.data.selection import ENV_VARIABLE, Selection, select_environment, select_environments
-from ssmd.data.storage import DataError, StorageBackend, open_storage
+from ssmd.data.storage import DataError, StorageBackend
+from ssmd.data.stores import open_storage
 from ssmd.resolve import parse_date
 from ssmd.workspace import Workspace
 

@@ -109,14 +109,25 @@ def calendar_closed(feed: Feed, day: dt.date) -> str | None:
     return closed_reason(day, feed.calendar.holiday_calendar)
 
 
+# A report of ten environments x three years holds ~22,000 entries and ~11,000 rows. Built
+# with `model_construct` from values already validated (a parsed Manifest), each shares one
+# "fields set" instead of a set of its own, which takes it from 1.15 to 0.4 KB (tracemalloc)
+# and keeps the run under 150 MB. Each shared set already holds every field of its model, so
+# what pydantic does to it later (`add` on assignment, `update` in `model_copy(update=...)`)
+# never changes it: no instance can alter another's.
+_SIDE_FIELDS: set[str] = set(SideEntry.model_fields)
+_ROW_FIELDS: set[str] = set(DayRow.model_fields)
+
+
 def side_entry(read: ManifestRead) -> SideEntry | None:
     if read.problem is not None:
-        return SideEntry(problem=read.problem)
+        return SideEntry.model_construct(_SIDE_FIELDS, problem=read.problem)
     manifest = read.manifest
     if manifest is None:
         return None
     shows_size = manifest.status is not ManifestStatus.PROCESSING
-    return SideEntry(
+    return SideEntry.model_construct(
+        _SIDE_FIELDS,
         status=manifest.status,
         byte_size=manifest.byte_size if shows_size else None,
         record_count=manifest.record_count if shows_size else None,
@@ -164,7 +175,8 @@ def day_row(day: dt.date, raw: Side, normalized: Side, closed: str | None) -> Da
     if closed and (usable or notes):
         notes.append(f"calendar: {closed}")
     scores = [e.quality_score for e in usable if e.quality_score is not None]
-    return DayRow(
+    return DayRow.model_construct(
+        _ROW_FIELDS,
         date=day,
         status=status,
         raw=raw.entry,
@@ -228,7 +240,11 @@ def build_inventories(
         for t, k in zip(targets, kept, strict=True)
     ]
     fetch_all(jobs, workers, progress)
-    return [_report(t, days, sides) for t, sides in zip(targets, kept, strict=True)]
+    reports = []
+    for index, target in enumerate(targets):
+        reports.append(_report(target, days, kept[index]))
+        kept[index] = {}  # the rows hold what is needed now
+    return reports
 
 
 def _report(

@@ -1,7 +1,7 @@
 """The S3 backend: boto3 with the standard AWS configuration chain, plus `endpoint_url`.
 
 This module is the only importer of boto3 (about 0.3 s to load), and only
-`open_storage` imports it, so every other command starts without it.
+`ssmd.data.stores.open_storage` imports it, so every other command starts without it.
 Retries use botocore's standard mode (throttling and transient errors are
 retried with backoff); what is still failing after that becomes one
 `StorageError` sentence, never a traceback.
@@ -33,6 +33,7 @@ from botocore.exceptions import (
 
 from ssmd.data.cache import ManifestCache
 from ssmd.data.clients import ClientCache
+from ssmd.data.fetch import DEFAULT_WORKERS
 from ssmd.data.manifest import DataType
 from ssmd.data.storage import MANIFEST_NAME, ListingDenied, Segment, StorageError, day_path
 from ssmd.models import S3_DEFAULT_NORMALIZED_BUCKET, S3_DEFAULT_RAW_BUCKET, Storage
@@ -62,7 +63,7 @@ class S3Storage:
         self,
         storage: Storage,
         origin: str,
-        max_connections: int = 32,
+        max_connections: int = DEFAULT_WORKERS,
         cache: ManifestCache | None = None,
         clients: ClientCache | None = None,
     ) -> None:

@@ -1,4 +1,4 @@
-"""Where manifests live: a backend per `storage.type`, chosen by the environment.
+"""Where manifests live: the backend protocol, the local-folder backend and the errors.
 
 Both backends answer one question, "the manifest bytes of this feed, day and
 data type, or None when there is none", so the inventory never knows which
@@ -14,13 +14,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ssmd.data.manifest import DataType
-from ssmd.models import Environment, StorageType
-
-if TYPE_CHECKING:
-    from ssmd.data.clients import ClientCache
 
 MANIFEST_NAME = "manifest.json"
 
@@ -124,42 +120,3 @@ class LocalStorage:
 
     def close(self) -> None:
         pass
-
-
-def open_storage(
-    environment: Environment,
-    root: Path,
-    origin: str,
-    max_connections: int = 32,
-    clients: ClientCache | None = None,
-) -> StorageBackend:
-    """The backend for an environment's `storage` block; `origin` is its file, for messages.
-
-    There is no default store (SPEC section 4, no hidden defaults): an
-    environment without `storage` is refused. Stores opened with the same
-    `clients` share one S3 client (and its connection pool) per endpoint.
-    """
-    storage = environment.storage
-    if storage is None:
-        raise DataError(
-            f"environment {environment.name} has no storage block, so there is no data to "
-            f"inventory; add `storage:` (type local with a path, or type s3) to {origin}"
-        )
-    if storage.type is StorageType.LOCAL:
-        if not storage.path:
-            raise DataError(f"local storage needs a path; add storage.path to {origin}")
-        path = Path(storage.path).expanduser()
-        return LocalStorage(path if path.is_absolute() else root / path, origin)
-    from ssmd.data.cache import ManifestCache
-
-    try:
-        from ssmd.data.s3 import S3Storage  # boto3 is loaded only when an S3 store is opened
-    except ModuleNotFoundError as missing:  # boto3 is the optional `[s3]` extra
-        if (missing.name or "").split(".")[0] not in {"boto3", "botocore"}:
-            raise
-        raise DataError(
-            f"environment {environment.name} stores its data in S3, which needs boto3; "
-            "install it with `pip install 'ssmd-metadata[s3]'`"
-        ) from None
-
-    return S3Storage(storage, origin, max_connections, ManifestCache.default(), clients)

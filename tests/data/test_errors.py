@@ -13,7 +13,8 @@ import pytest
 
 from ssmd.data.inventory import DayStatus, build_inventory
 from ssmd.data.selection import select_environment
-from ssmd.data.storage import DataError, StorageError, open_storage
+from ssmd.data.storage import DataError, StorageError
+from ssmd.data.stores import open_storage
 from ssmd.workspace import Workspace
 from tests.conftest import run_ssmd
 from tests.data import dataset

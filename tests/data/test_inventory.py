@@ -11,7 +11,7 @@ import pytest
 from ssmd.data.day_report import Verdict, gaps_report, quality_report
 from ssmd.data.inventory import DayStatus, Inventory, build_inventory
 from ssmd.data.selection import select_environment
-from ssmd.data.storage import open_storage
+from ssmd.data.stores import open_storage
 from ssmd.workspace import Workspace
 from tests.conftest import run_ssmd
 from tests.data import dataset
@@ -223,3 +223,19 @@ def test_local_and_s3_give_the_same_reports(
         )
         reports.append(document)
     assert reports[0] == reports[1]
+
+
+def test_rows_sharing_a_fields_set_still_copy_and_assign_on_their_own(root: Path) -> None:
+    """Entries and rows share one fields set (to save memory); changing one leaves the rest."""
+    report = inventory(root)
+    first, second = report.days[0], report.days[1]
+    entries = [row.raw for row in report.days if row.raw is not None]
+    problems = [entry.problem for entry in entries[1:]]
+    copied = first.model_copy(update={"note": "copied"})
+    first.note = "assigned"
+    entries[0].problem = "assigned"
+    assert (copied.note, first.note) == ("copied", "assigned")
+    assert second.note != "assigned"
+    assert [entry.problem for entry in entries[1:]] == problems
+    assert first.model_fields_set == second.model_fields_set == set(type(first).model_fields)
+    assert entries[0].model_fields_set == set(type(entries[0]).model_fields)

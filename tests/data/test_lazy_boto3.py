@@ -13,7 +13,7 @@ from pathlib import Path
 from ssmd.data.inventory import build_inventory
 from ssmd.data.day_report import quality_report
 from ssmd.data.selection import select_environment
-from ssmd.data.storage import open_storage
+from ssmd.data.stores import open_storage
 from ssmd.workspace import Workspace
 root = Path(sys.argv[1])
 workspace = Workspace.load(root)
