@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
-
-from ruamel.yaml.comments import CommentedMap
 
 from ssmd.document import Kind, registry_path
 from ssmd.edit.change import (
@@ -23,7 +20,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, insert_item, set_value
+from ssmd.edit.textedit import TextDocument, with_key
 from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
 from ssmd.resolve import in_date_order, resolve_as_of, today
 from ssmd.rules.feeds import protocol_for_scheme
@@ -100,7 +97,7 @@ def create_feed(
     if status is not None:
         feed["status"] = status.value
     feed["versions"] = [{key: entry[key] for key in VERSION_KEYS if key in entry}]
-    document = YamlDocument.new(feed)
+    document = TextDocument.new(feed, path)
     return Change(
         {path: encode(document)},
         [
@@ -134,16 +131,14 @@ def add_feed_version(
     editor = editable(document)
     items = editor.data["versions"]
     source_index = document.source_path(("versions", feed.versions.index(base)))[1]
-    template = items[source_index]
-    entry = CommentedMap()
-    for key in template:
-        entry[key] = copy.deepcopy(template[key])
+    entry: dict[str, Any] = dict(items[source_index])
     given = version_fields.given()
     if "endpoint" in given and "protocol" not in given:
         given["protocol"] = infer_protocol(given["endpoint"]).value
     for key, value in {"version": version, "effective_from": effective_from, **given}.items():
-        set_value(entry, key, value, VERSION_KEYS)
-    insert_item(items, date_position(items, effective_from), entry)
+        entry = with_key(entry, key, value, VERSION_KEYS)
+    position = date_position(items, effective_from)
+    editor.insert_item(("versions",), position, entry, like=("versions", source_index))
 
     changed = ", ".join(f"{k} {v}" for k, v in given.items()) or "no field changed"
     return Change(
