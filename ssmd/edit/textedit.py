@@ -68,8 +68,10 @@ def reader_refusal(parsed: ParsedYaml) -> str | None:
 class TextDocument:
     """An editable registry file: read `data`, change it through the methods, then `text()`."""
 
-    def __init__(self, text: str, where: str, parsed: ParsedYaml) -> None:
+    def __init__(self, text: str, where: str, parsed: ParsedYaml, bom: str = "") -> None:
         self.where = where
+        self._bom = bom
+        """A leading byte order mark, kept aside: the reader's columns on line 1 skip it."""
         self._text = text
         self._parsed = parsed
         self._lines = LineIndex(text)
@@ -79,6 +81,8 @@ class TextDocument:
     @classmethod
     def parse(cls, text: str, where: str) -> TextDocument:
         """Accept exactly what the reader accepts, refusing the rest with the reader's message."""
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        text = text.removeprefix(bom)
         parsed = parse_yaml(text)
         refusal = reader_refusal(parsed)
         if refusal is not None:
@@ -87,7 +91,7 @@ class TextDocument:
             )
         if not isinstance(parsed.data, dict):
             raise NotEditable(f"{where} is not a mapping of keys to values; fix it first")
-        return cls(text, where, parsed)
+        return cls(text, where, parsed, bom)
 
     @classmethod
     def new(cls, data: Mapping[str, Any], where: str = "the new file") -> TextDocument:
@@ -104,7 +108,7 @@ class TextDocument:
         return self._parsed.data
 
     def text(self) -> str:
-        return self._text
+        return self._bom + self._text
 
     # -- the edits -------------------------------------------------------------------------
 

@@ -145,6 +145,14 @@ def test_tabs_the_reader_accepts_are_kept_and_the_file_is_edited(text: str) -> N
     assert "version: v2" in added
 
 
+def test_a_byte_order_mark_is_kept_and_positions_after_it_are_right() -> None:
+    document = TextDocument.parse("\ufeffname: a\nversions:\n  - v: 1\n", "t.yaml")
+    document.set_value((), "name", "b", [])
+    document.set_value((), "first", "x", ["first", "name"])
+    document.insert_item(("versions",), 1, {"v": 2})
+    assert document.text() == "\ufefffirst: x\nname: b\nversions:\n  - v: 1\n  - v: 2\n"
+
+
 def test_the_writer_refuses_what_the_reader_refuses_with_its_message() -> None:
     with pytest.raises(NotEditable, match=r"line 2:1: SSMD001 .*fix it first"):
         TextDocument.parse("a: [\n", "t.yaml")
