@@ -52,8 +52,8 @@ DEFAULT_LAYOUT = Layout()
 """How new files are written: the sample registry's style (`  - key: value`)."""
 
 _SYNTAX_CODES = frozenset({"SSMD001", "SSMD002"})
-_ANCHOR = re.compile(r"(?:![^\s]*\s+)*&([^\s,\[\]{}]+)")
-"""An anchor among a node's properties (`&name`, maybe after a tag)."""
+_ANCHOR = re.compile(r"(?<![^\s\[{,])&([^\s,\[\]{}]+)")
+"""An anchor (`&name`) where a node's properties may stand."""
 
 
 def reader_refusal(parsed: ParsedYaml) -> str | None:
@@ -221,12 +221,7 @@ class TextDocument:
         what = f"the value of '{_shown(path)}'"
         start = self._offset(located.value.start)
         content = self._content_start(path)
-        anchor = _ANCHOR.match(self._text, start, content)
-        if anchor is not None and re.search(rf"\*{re.escape(anchor[1])}(?![^\s,\]}}])", self._text):
-            raise self._refusal(
-                f"the value of '{_shown(path)}' is anchored as &{anchor[1]} and used elsewhere "
-                f"as *{anchor[1]}, so changing it would change those values too"
-            )
+        self._refuse_used_anchors(path, start, self._end(path))
         old = self._at(path)
         block_old = (
             isinstance(old, dict | list)
@@ -270,6 +265,18 @@ class TextDocument:
             lines = _block_lines(value, key_column + step, layout)
             fragment = self.newline + self.newline.join(lines)
         self._splice(colon + 1, end, fragment, intended, what)
+
+    def _refuse_used_anchors(self, path: ModelPath, start: int, end: int) -> None:
+        """An anchor in text[start:end] that an alias outside it uses: changing that text
+        would change (or break) the aliased values too, so refuse in a sentence."""
+        text = self._text
+        for anchor in _ANCHOR.finditer(text, start, end):
+            alias = re.compile(rf"\*{re.escape(anchor[1])}(?![^\s,\]}}])")
+            if alias.search(text, 0, start) or alias.search(text, end):
+                raise self._refusal(
+                    f"the value of '{_shown(path)}' holds the anchor &{anchor[1]}, which is used "
+                    f"elsewhere as *{anchor[1]}, so changing it would change those values too"
+                )
 
     def _splice(self, start: int, end: int, fragment: str, intended: Any, what: str) -> None:
         """Replace text[start:end] by `fragment`, then prove the reader reads `intended`."""

@@ -160,7 +160,7 @@ def test_the_writer_refuses_what_the_reader_refuses_with_its_message() -> None:
 
 def test_an_edit_that_would_change_other_values_is_refused() -> None:
     document = TextDocument.parse("a: &s draft\nb: *s\n", "t.yaml")
-    with pytest.raises(NotEditable, match="anchored as &s and used elsewhere as \\*s"):
+    with pytest.raises(NotEditable, match="holds the anchor &s, which is used elsewhere as \\*s"):
         document.set_value((), "a", "active", [])
     assert document.text() == "a: &s draft\nb: *s\n"
 

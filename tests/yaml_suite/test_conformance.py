@@ -215,9 +215,9 @@ def _common(a: str, b: str) -> int:
 EXCEPTIONS = {
     ("L24T#1", "append a key"): "would not read back as intended",
     ("L24T#1", "add a block"): "would not read back as intended",
-    ("6KGN#0", "replace a scalar"): "is anchored as &anchor and used elsewhere as *anchor",
-    ("E76Z#0", "replace a scalar"): "is anchored as &b and used elsewhere as *b",
-    ("JS2J#0", "replace a scalar"): "is anchored as &anchor and used elsewhere as *anchor",
+    ("6KGN#0", "replace a scalar"): "holds the anchor &anchor, which is used elsewhere as *anchor",
+    ("E76Z#0", "replace a scalar"): "holds the anchor &b, which is used elsewhere as *b",
+    ("JS2J#0", "replace a scalar"): "holds the anchor &anchor, which is used elsewhere as *anchor",
 }
 """Edits refused on accepted inputs, with why (docs/reliability.md): a literal block that ends
 the file on a line of spaces, without a final line break, cannot be followed by anything
