@@ -425,7 +425,7 @@ class TextDocument:
             raw = self._text[start:end]
             single_line = self._lines.line_of(start) == self._lines.line_of(end)
             block = isinstance(item, dict | list) and raw[:1] not in ("[", "{")
-            if not raw or not single_line or raw[0] in "&|>" or block:
+            if not raw or not single_line or raw[0] in "&*|>" or block:
                 raw = raw[:1] if raw[:1] in ("'", '"') else ""
             hints[key] = (item, raw)
         return hints

@@ -83,6 +83,13 @@ def test_an_item_copied_from_another_is_written_like_it() -> None:
     )
 
 
+def test_an_item_copied_before_an_anchor_writes_the_aliased_value() -> None:
+    text = "v:\n  - id: v1\n    url: &u wss://a\n  - id: v2\n    url: *u\n"
+    document = TextDocument.parse(text, "t.yaml")
+    document.insert_item(("v",), 0, {**document.data["v"][1], "id": "v0"}, like=("v", 1))
+    assert document.text() == "v:\n  - id: v0\n    url: wss://a\n" + text[3:]
+
+
 def test_a_block_replaces_a_flow_value_and_a_block() -> None:
     text = "name: e\nstorage: {}  # set later\ntransport:\n  type: nats\n  url: x  # old\nz: 1\n"
     document = TextDocument.parse(text, "t.yaml")
