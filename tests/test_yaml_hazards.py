@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssmd.document import load_document
-from ssmd.edit.yamldoc import LayoutNotPreserved, YamlDocument
+from ssmd.edit.textedit import NotEditable, TextDocument
 from ssmd.models import Feed
 from ssmd.span import Position
 from ssmd.workspace import Workspace
@@ -329,8 +329,8 @@ def test_add_version_edits_a_file_with_a_trailing_tab_and_keeps_it(sample_root: 
 
 
 def test_the_writer_refuses_with_the_readers_message() -> None:
-    with pytest.raises(LayoutNotPreserved) as refused:
-        YamlDocument.parse('name: "kalshi"# c\n', FEED)
+    with pytest.raises(NotEditable) as refused:
+        TextDocument.parse('name: "kalshi"# c\n', FEED)
     assert str(refused.value) == (
         f"{FEED} is not valid YAML (line 1:15: SSMD001 YAML syntax error: comments must be "
         "separated from other tokens by whitespace (put a space before the '#')); fix it first "

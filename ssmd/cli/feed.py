@@ -137,7 +137,7 @@ def create(
     Example: ssmd feed create polymarket --type websocket
     --endpoint 'wss://ws-subscriptions-clob.polymarket.com/ws/market'
     """
-    from ssmd.cli.writing import write  # the write side (ruamel) only for write commands
+    from ssmd.cli.writing import write  # the write side only for write commands
     from ssmd.edit.feeds import VersionFields, create_feed
 
     fields = VersionFields(

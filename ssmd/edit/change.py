@@ -24,7 +24,7 @@ from typing import Any
 from ssmd.check import Diagnostic, check
 from ssmd.document import Document, Kind
 from ssmd.edit.atomic import write_atomically
-from ssmd.edit.yamldoc import LayoutNotPreserved, YamlDocument
+from ssmd.edit.textedit import NotEditable, TextDocument
 from ssmd.models import NAME_PATTERN
 from ssmd.resolve import today
 from ssmd.rules import Severity
@@ -146,14 +146,14 @@ def _first_problem(document: Document) -> str:
     return f"line {line}:{column}: {problem.code} {problem.message}"
 
 
-def editable(document: Document) -> YamlDocument:
+def editable(document: Document) -> TextDocument:
     try:
-        return YamlDocument.parse(document.text, document.path)
-    except LayoutNotPreserved as error:
+        return TextDocument.parse(document.text, document.path)
+    except NotEditable as error:
         raise EditRefused(str(error)) from None
 
 
-def encode(document: YamlDocument) -> bytes:
+def encode(document: TextDocument) -> bytes:
     return document.text().encode("utf-8")
 
 
@@ -166,6 +166,11 @@ def date_position(items: Sequence[Any], effective_from: dt.date) -> int:
     """Where a version effective on `effective_from` goes: before the first later one."""
     for index, item in enumerate(items):
         value = item.get("effective_from") if hasattr(item, "get") else None
+        if isinstance(value, str):  # the reader keeps dates as text
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
         if isinstance(value, dt.date) and value > effective_from:
             return index
     return len(items)

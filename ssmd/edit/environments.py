@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from ssmd.document import Kind, registry_path
 from ssmd.edit.change import (
     Change,
@@ -23,7 +21,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, flow_list, set_value, to_commented
+from ssmd.edit.textedit import FlowList, TextDocument
 from ssmd.models import (
     NAME_PATTERN,
     Environment,
@@ -86,7 +84,7 @@ class Placement:
         return None
 
 
-def parse_key(text: str) -> tuple[str, CommentedMap]:
+def parse_key(text: str) -> tuple[str, dict[str, Any]]:
     """`NAME:TYPE:FIELD[,FIELD...]` -> a `keys` entry read from environment variables."""
     parts = text.split(":")
     types = ", ".join(t.value for t in KeyType)
@@ -105,28 +103,27 @@ def parse_key(text: str) -> tuple[str, CommentedMap]:
             f"'{bad[0]}' in --key {text} is not a valid name: use lowercase letters, digits, "
             "'-' and '_'"
         )
-    entry = CommentedMap()
-    entry["type"] = key_type
-    entry["required"] = True
-    entry["fields"] = flow_list(fields)
-    entry["source"] = KeySource.ENV.value
+    entry = {
+        "type": key_type,
+        "required": True,
+        "fields": FlowList(fields),
+        "source": KeySource.ENV.value,
+    }
     return name, entry
 
 
-def _set_keys(data: CommentedMap, keys: list[str]) -> list[str]:
+def _set_keys(editor: TextDocument, keys: list[str]) -> list[str]:
     names = []
     for text in keys:
         name, entry = parse_key(text)
-        block = data.get("keys")
-        if not isinstance(block, CommentedMap):
-            block = CommentedMap()
-            set_value(data, "keys", block, ENVIRONMENT_KEYS)
-        existing = block.get(name)
-        if isinstance(existing, CommentedMap):  # keep the entry's comments
+        block = editor.data.get("keys")
+        if not isinstance(block, dict):
+            editor.set_value((), "keys", {name: entry}, ENVIRONMENT_KEYS)
+        elif isinstance(block.get(name), dict):  # keep the entry's comments
             for field_name, value in entry.items():
-                set_value(existing, field_name, value, KEY_SPEC_KEYS)
+                editor.set_value(("keys", name), field_name, value, KEY_SPEC_KEYS)
         else:
-            set_value(block, name, entry, [])
+            editor.set_value(("keys",), name, entry, [])
         names.append(name)
     return names
 
@@ -151,7 +148,7 @@ def create_environment(
     if storage is not None:
         data["storage"] = storage
     return Change(
-        {path: encode(YamlDocument.new(data))},
+        {path: encode(TextDocument.new(data, path))},
         [f"environment {name}: created (feed {feed}, schema {schema})"],
     )
 
@@ -183,30 +180,30 @@ def update_environment(
     editor = editable(document)
     summary = []
     if feed is not None and feed != model.feed:
-        set_value(editor.data, "feed", feed, ENVIRONMENT_KEYS)
+        editor.set_value((), "feed", feed, ENVIRONMENT_KEYS)
         summary.append(f"feed {model.feed} -> {feed}")
     if schema is not None and schema != model.schema_ref:
-        set_value(editor.data, "schema", schema, ENVIRONMENT_KEYS)
+        editor.set_value((), "schema", schema, ENVIRONMENT_KEYS)
         summary.append(f"schema {model.schema_ref} -> {schema}")
     if keys:
-        summary.append(f"keys {', '.join(_set_keys(editor.data, keys))}")
+        summary.append(f"keys {', '.join(_set_keys(editor, keys))}")
     if transport is not None:
-        _set_block(editor.data, "transport", transport, TRANSPORT_KEYS)
+        _set_block(editor, "transport", transport, TRANSPORT_KEYS)
         summary.append(f"transport {transport['type']}")
     if storage is not None:
-        _set_block(editor.data, "storage", storage, STORAGE_KEYS)
+        _set_block(editor, "storage", storage, STORAGE_KEYS)
         summary.append(f"storage {storage['type']}")
     if not summary:
         return Change({}, [f"environment {name}: already as asked; nothing changed"])
     return Change({document.path: encode(editor)}, [f"environment {name}: {'; '.join(summary)}"])
 
 
-def _set_block(data: CommentedMap, key: str, values: dict[str, Any], order: list[str]) -> None:
+def _set_block(editor: TextDocument, key: str, values: dict[str, Any], order: list[str]) -> None:
     """Update a transport/storage block in place when its type stays, else replace it."""
-    block = data.get(key)
-    if isinstance(block, CommentedMap) and block.get("type") == values["type"]:
+    block = editor.data.get(key)
+    if isinstance(block, dict) and block.get("type") == values["type"]:
         for field_name, value in values.items():
-            set_value(block, field_name, value, order)
+            editor.set_value((key,), field_name, value, order)
         return
     ordered = {k: values[k] for k in order if k in values}
-    set_value(data, key, to_commented(ordered), ENVIRONMENT_KEYS)
+    editor.set_value((), key, ordered, ENVIRONMENT_KEYS)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
-
-from ruamel.yaml.comments import CommentedMap
 
 from ssmd.document import Kind, registry_path
 from ssmd.edit.change import (
@@ -24,7 +21,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, insert_item, set_value
+from ssmd.edit.textedit import TextDocument, with_key
 from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
 from ssmd.resolve import in_date_order, resolve_as_of, today
 from ssmd.rules.feeds import protocol_for_scheme
@@ -92,7 +89,7 @@ def create_feed(
     protocol = version_fields.protocol or infer_protocol(version_fields.endpoint)
     date = effective_from or today()
     chosen = replace(version_fields, protocol=protocol)
-    document = _new_feed(name, feed_type, chosen, version, date, display_name, status)
+    document = _new_feed(name, feed_type, chosen, version, date, display_name, status, path)
     return Change(
         {path: encode(document)},
         [
@@ -110,7 +107,8 @@ def _new_feed(
     effective_from: dt.date,
     display_name: str | None,
     status: FeedStatus | None,
-) -> YamlDocument:
+    path: str,
+) -> TextDocument:
     """The one feed template: `feed create` writes it, SSMD301's fix creates it."""
     entry: dict[str, Any] = {"version": version, "effective_from": effective_from}
     entry.update(version_fields.given())
@@ -121,7 +119,7 @@ def _new_feed(
     if status is not None:
         feed["status"] = status.value
     feed["versions"] = [{key: entry[key] for key in VERSION_KEYS if key in entry}]
-    return YamlDocument.new(feed)
+    return TextDocument.new(feed, path)
 
 
 @functools.lru_cache(maxsize=256)
@@ -133,13 +131,14 @@ def starter_feed(name: str, effective_from: dt.date) -> tuple[str, str]:
     deleted under 500 environments), and one dump costs ~2 ms."""
     endpoint = f"wss://{name}.example.com/ws"
     placeholder = VersionFields(endpoint=endpoint, protocol=Protocol.WSS)
+    path = registry_path(Kind.FEED, name)
     document = _new_feed(
-        name, FeedType.WEBSOCKET, placeholder, "v1", effective_from, None, FeedStatus.ACTIVE
+        name, FeedType.WEBSOCKET, placeholder, "v1", effective_from, None, FeedStatus.ACTIVE, path
     )
     text = document.text().replace(
         f"endpoint: {endpoint}\n", f"endpoint: {endpoint}  # replace with the venue's endpoint\n"
     )
-    return registry_path(Kind.FEED, name), text
+    return path, text
 
 
 def add_feed_version(
@@ -166,16 +165,14 @@ def add_feed_version(
     editor = editable(document)
     items = editor.data["versions"]
     source_index = document.source_path(("versions", feed.versions.index(base)))[1]
-    template = items[source_index]
-    entry = CommentedMap()
-    for key in template:
-        entry[key] = copy.deepcopy(template[key])
+    entry: dict[str, Any] = dict(items[source_index])
     given = version_fields.given()
     if "endpoint" in given and "protocol" not in given:
         given["protocol"] = infer_protocol(given["endpoint"]).value
     for key, value in {"version": version, "effective_from": effective_from, **given}.items():
-        set_value(entry, key, value, VERSION_KEYS)
-    insert_item(items, date_position(items, effective_from), entry)
+        entry = with_key(entry, key, value, VERSION_KEYS)
+    position = date_position(items, effective_from)
+    editor.insert_item(("versions",), position, entry, like=("versions", source_index))
 
     changed = ", ".join(f"{k} {v}" for k, v in given.items()) or "no field changed"
     return Change(

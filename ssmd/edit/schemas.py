@@ -20,7 +20,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, insert_item, set_value, to_commented
+from ssmd.edit.textedit import TextDocument
 from ssmd.models import Schema, SchemaStatus, SchemaVersion
 from ssmd.resolve import SchemaRef, today
 from ssmd.workspace import Workspace, schema_file_path
@@ -63,7 +63,7 @@ def register_schema(
                 {"version": "v1", "effective_from": date, "status": "draft", "hash": digest}
             ],
         }
-        files[path] = encode(YamlDocument.new(data))
+        files[path] = encode(TextDocument.new(data, path))
         return Change(
             files, [f"schema {name}: created with v1 (draft), effective {date}, {file_name}"]
         )
@@ -91,7 +91,7 @@ def register_schema(
         entry["schema_file"] = file_name
     editor = editable(document)
     items = editor.data["versions"]
-    insert_item(items, date_position(items, date), to_commented(entry))
+    editor.insert_item(("versions",), date_position(items, date), entry)
     files[document.path] = encode(editor)
     return Change(
         files, [f"schema {name}: version {version} added (draft), effective {date}, {file_name}"]
@@ -171,7 +171,7 @@ def set_schema_status(workspace: Workspace, reference: str, status: SchemaStatus
         )
     editor = editable(document)
     source_index = document.source_path(("versions", index))[1]
-    set_value(editor.data["versions"][source_index], "status", status.value, VERSION_KEYS)
+    editor.set_value(("versions", source_index), "status", status.value, VERSION_KEYS)
     return Change(
         {document.path: encode(editor)}, [f"{ref}: status {current.value} -> {status.value}"]
     )
