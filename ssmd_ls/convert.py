@@ -17,8 +17,8 @@ from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
 from ssmd.check import Diagnostic, QuickFix
-from ssmd.completion import Candidate, Completions
-from ssmd.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
+from ssmd.ide.completion import Candidate, Completions
+from ssmd.ide.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
 from ssmd.report import rule_url
 from ssmd.rules import Severity
 from ssmd.span import Position, Span, editor_lines

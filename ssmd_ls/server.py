@@ -30,9 +30,9 @@ from pygls.protocol import LanguageServerProtocol
 from ssmd import __version__ as version_text
 from ssmd.check import Diagnostic
 from ssmd.document import kind_of
-from ssmd.edit.journal import JournalUnreadable, recover_pending
 from ssmd.lintconfig import CONFIG_FILE
 from ssmd.resolve import parse_date
+from ssmd.write.journal import JournalUnreadable, recover_pending
 from ssmd_ls import convert
 from ssmd_ls.checker import Change, Checked, Checker
 from ssmd_ls.documents import count_lines_like_editors

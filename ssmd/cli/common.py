@@ -168,7 +168,7 @@ def prepare_commands(command: Any) -> Any:
 
 def _recovered(root: Path) -> Path:
     """`root`, after finishing or undoing a several-file write a dead process left half done."""
-    from ssmd.edit.journal import JournalUnreadable, recover_pending
+    from ssmd.write.journal import JournalUnreadable, recover_pending
 
     try:
         recover_pending(root, lambda message: typer.echo(f"note: {message}", err=True))

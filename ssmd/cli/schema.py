@@ -24,13 +24,13 @@ from ssmd.cli.common import (
 from ssmd.cli.render import render_comparison, render_schema, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
-from ssmd.edit.schemas import register_schema, set_schema_status
 from ssmd.evolution_report import render_sarif
 from ssmd.models import CompatibilityLevel, SchemaStatus
 from ssmd.resolve import SchemaRef
 from ssmd.schema_diff import compare_versions
 from ssmd.schema_text import version_text
 from ssmd.views import hash_state, resolve_schema_ref, schema_view
+from ssmd.write.schemas import register_schema, set_schema_status
 
 app = typer.Typer(help="Cap'n Proto schemas and their versions.", no_args_is_help=True)
 

@@ -6,8 +6,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from ssmd.edit.atomic import _stage
-from ssmd.edit.journal import Entry, journal_path, recover, write_journal
+from ssmd.write.atomic import _stage
+from ssmd.write.journal import Entry, journal_path, recover, write_journal
 from tests.conftest import run_ssmd
 
 YAML = "exchanges/schemas/trade.yaml"

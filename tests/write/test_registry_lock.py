@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.edit.atomic import Conflict, temp_files, write_atomically
-from ssmd.edit.change import Change, EditRefused
-from ssmd.edit.feeds import VersionFields, add_feed_version
-from ssmd.edit.lock import LockHeld, RegistryLock, lock_path, read_holder
-from ssmd.edit.transaction import MAX_ROUNDS, transact
 from ssmd.workspace import Workspace
+from ssmd.write.atomic import Conflict, temp_files, write_atomically
+from ssmd.write.change import Change, EditRefused
+from ssmd.write.feeds import VersionFields, add_feed_version
+from ssmd.write.lock import LockHeld, RegistryLock, lock_path, read_holder
+from ssmd.write.transaction import MAX_ROUNDS, transact
 from tests.conftest import run_ssmd
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from ssmd.edit.lock import RegistryLock
+from ssmd.write.lock import RegistryLock
 with RegistryLock(Path(sys.argv[1]), command="ssmd feed add-version slowpoke"):
     print("held", flush=True)
     if float(sys.argv[2]) < 0:

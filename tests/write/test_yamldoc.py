@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from ssmd.edit.yamldoc import LayoutNotPreserved, YamlDocument, insert_item, set_value, to_commented
+from ssmd.write.yamldoc import (
+    LayoutNotPreserved,
+    YamlDocument,
+    insert_item,
+    set_value,
+    to_commented,
+)
 
 LAYOUTS = {
     "two-space, indented dash": "a: 1\nitems:\n  - x: 1\n    y: 2\nm:\n  k: v\n",

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from ssmd.edit.yamldoc import LayoutNotPreserved, YamlDocument
+from ssmd.write.yamldoc import LayoutNotPreserved, YamlDocument
 from ssmd.yamlsource import ParsedYaml, SyntaxProblem, parse_yaml
 from tests.yaml_suite import SUITE_DATA, SuiteCase, suite_cases
 

@@ -11,7 +11,11 @@ from urllib.parse import urlsplit
 from ruamel.yaml.comments import CommentedMap
 
 from ssmd.document import Kind, registry_path
-from ssmd.edit.change import (
+from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
+from ssmd.resolve import in_date_order, resolve_as_of, today
+from ssmd.rules.feeds import protocol_for_scheme
+from ssmd.workspace import Workspace
+from ssmd.write.change import (
     Change,
     EditRefused,
     date_position,
@@ -23,11 +27,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, insert_item, set_value
-from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
-from ssmd.resolve import in_date_order, resolve_as_of, today
-from ssmd.rules.feeds import protocol_for_scheme
-from ssmd.workspace import Workspace
+from ssmd.write.yamldoc import YamlDocument, insert_item, set_value
 
 VERSION_KEYS = model_keys(FeedVersion)
 FEED_KEYS = model_keys(Feed)

@@ -13,17 +13,6 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from ssmd.document import Kind, registry_path
-from ssmd.edit.change import (
-    Change,
-    EditRefused,
-    editable,
-    encode,
-    existing,
-    model_keys,
-    require_name,
-    require_new,
-)
-from ssmd.edit.yamldoc import YamlDocument, flow_list, set_value, to_commented
 from ssmd.models import (
     NAME_PATTERN,
     Environment,
@@ -36,6 +25,17 @@ from ssmd.models import (
     TransportType,
 )
 from ssmd.workspace import Workspace
+from ssmd.write.change import (
+    Change,
+    EditRefused,
+    editable,
+    encode,
+    existing,
+    model_keys,
+    require_name,
+    require_new,
+)
+from ssmd.write.yamldoc import YamlDocument, flow_list, set_value, to_commented
 
 ENVIRONMENT_KEYS = model_keys(Environment)
 STORAGE_KEYS = model_keys(Storage)

@@ -23,12 +23,12 @@ from typing import Any
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import Document, Kind
-from ssmd.edit.atomic import write_atomically
-from ssmd.edit.yamldoc import LayoutNotPreserved, YamlDocument
 from ssmd.models import NAME_PATTERN
 from ssmd.resolve import today
 from ssmd.rules import Severity
 from ssmd.workspace import Workspace
+from ssmd.write.atomic import write_atomically
+from ssmd.write.yamldoc import LayoutNotPreserved, YamlDocument
 
 
 class EditRefused(Exception):
@@ -71,7 +71,7 @@ def apply_change(
     Raises EditRefused (nothing written) when the touched files or their dependents
     have errors afterwards, or WriteFailed when the disk refuses. `expected` and
     `journal_root` go to `write_atomically` (compare-and-swap, journal); the locked,
-    re-planning caller is `ssmd.edit.transaction.transact`.
+    re-planning caller is `ssmd.write.transaction.transact`.
     """
     if change.empty:
         return Outcome([], [])

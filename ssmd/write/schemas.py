@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ssmd.document import Kind, registry_path
-from ssmd.edit.change import (
+from ssmd.models import Schema, SchemaStatus, SchemaVersion
+from ssmd.resolve import SchemaRef, today
+from ssmd.workspace import Workspace, schema_file_path
+from ssmd.write.change import (
     Change,
     EditRefused,
     date_position,
@@ -20,10 +23,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.yamldoc import YamlDocument, insert_item, set_value, to_commented
-from ssmd.models import Schema, SchemaStatus, SchemaVersion
-from ssmd.resolve import SchemaRef, today
-from ssmd.workspace import Workspace, schema_file_path
+from ssmd.write.yamldoc import YamlDocument, insert_item, set_value, to_commented
 
 VERSION_KEYS = model_keys(SchemaVersion)
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ssmd.document import MODEL_OF_KIND, Document, Kind, field_info, model_at
-from ssmd.lenses import rule_code_at
+from ssmd.ide.lenses import rule_code_at
+from ssmd.ide.navigation import FEED_REF, NAME, SCHEMA_REF, target_at
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.navigation import FEED_REF, NAME, SCHEMA_REF, target_at
 from ssmd.resolve import SchemaRef
 from ssmd.rules import RULES
 from ssmd.span import Position, Span

@@ -5,8 +5,8 @@
 1. Note how every registry file looks on disk (inode, size, mtime, ctime), then
    load the workspace. This is the slow part and runs without the lock, so many
    writers load at once.
-2. Take the registry lock (ssmd.edit.lock) and replay a journal a dead writer left
-   (ssmd.edit.journal).
+2. Take the registry lock (ssmd.write.lock) and replay a journal a dead writer left
+   (ssmd.write.journal).
 3. Re-stat every registry file: whatever changed, appeared or went away since step
    1 is read again, so the plan is made on what is on disk now, not on what was
    read. Then `build` plans the change on that workspace; a plan that no longer
@@ -32,11 +32,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssmd.edit.atomic import Conflict, Interrupted, signals_as_exceptions
-from ssmd.edit.change import Change, EditRefused, Outcome, apply_change
-from ssmd.edit.journal import pending, recover
-from ssmd.edit.lock import Notify, RegistryLock
 from ssmd.workspace import Workspace, discover
+from ssmd.write.atomic import Conflict, Interrupted, signals_as_exceptions
+from ssmd.write.change import Change, EditRefused, Outcome, apply_change
+from ssmd.write.journal import pending, recover
+from ssmd.write.lock import Notify, RegistryLock
 
 MAX_ROUNDS = 5
 Stat = tuple[int, int, int, int]
