@@ -8,20 +8,22 @@ the text becomes a `LoadProblem` (SSMD001-005) with a span.
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ssmd.introspect import allowed_keys
 from ssmd.models import Environment, Feed, Schema, excerpt
 from ssmd.span import LineIndex, Span
 from ssmd.yamlcore import core_value
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
+SCHEMAS_DIR = f"{REGISTRY_DIR}/schemas"
+""".capnp files and schema YAML both live here; `schema_file` values are relative to it."""
 MAX_FILE_BYTES = 1 << 20
 """Largest registry file (YAML or `.capnp`) ssmd reads: 1 MiB. Real files are a few KB (a
 feed with 5,000 versions is ~250 KB); past this, parsing costs seconds and hundreds of MB."""
@@ -339,60 +341,3 @@ def _describe(parent: ModelPath) -> str:
     text = "".join(f"[{p}]" if isinstance(p, int) else f".{excerpt(p, 40)}" for p in parent)
     text = text.lstrip(".")
     return f" in {text}"
-
-
-def allowed_keys(model_type: type[BaseModel], path: ModelPath) -> set[str]:
-    """The keys a mapping at `path` may hold (for suggestions and completion)."""
-    target = model_at(model_type, path)
-    if target is None:
-        return set()
-    return {info.alias or name for name, info in target.model_fields.items()}
-
-
-def model_at(model_type: type[BaseModel], path: ModelPath) -> type[BaseModel] | None:
-    """The model class that describes the mapping at `path`, following lists and dicts."""
-    current: Any = model_type
-    for element in path:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(element, str):
-                return None
-            info = field_info(current, element)
-            if info is None:
-                return None
-            current = info.annotation
-        else:
-            origin = typing.get_origin(current)
-            args = typing.get_args(current)
-            if origin is list and args:
-                current = args[0]
-            elif origin is dict and len(args) == 2:
-                current = args[1]
-            else:
-                return None
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    return None
-
-
-def field_info(model_type: type[BaseModel], key: str) -> Any:
-    for name, info in model_type.model_fields.items():
-        if (info.alias or name) == key:
-            return info
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Optional[X] -> X; Annotated[X, ...] -> X."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation

@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.schema_text import version_text
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import Workspace
 
 ALWAYS = dt.date.min
 """Start of the first period of a timeline: before any version's `effective_from`."""

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.document import REGISTRY_DIR, Kind, kind_of, load_document, registry_path
 from ssmd.git import GitError, read_blobs, run_git
 from ssmd.models import Environment, Schema
 from ssmd.plan import is_shallow
 from ssmd.registry_diff import describe
 from ssmd.resolve import SchemaRef
-from ssmd.workspace import escapes_schemas_dir, schema_file_path
 
 LOG_FORMAT_VERSION = 1
 _EMPTY = "0" * 40

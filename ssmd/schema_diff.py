@@ -19,9 +19,10 @@ from typing import Any
 
 from ssmd.capnp.evolution import Change, check_evolution
 from ssmd.capnp.locate import locate
+from ssmd.confine import schema_file_path
 from ssmd.models import CompatibilityLevel, EvolutionIgnore, Schema, SchemaVersion
 from ssmd.schema_text import version_text
-from ssmd.workspace import Workspace, schema_file_path
+from ssmd.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

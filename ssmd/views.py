@@ -12,10 +12,11 @@ import os
 
 from pydantic import BaseModel
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.effective import variable_name
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
 from ssmd.resolve import SchemaRef, in_date_order, resolvable_schema_version, resolve_as_of
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import Workspace
 
 
 class VersionPeriod(BaseModel):

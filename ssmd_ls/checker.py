@@ -24,7 +24,8 @@ from typing import TypeVar
 from ssmd.check import Diagnostic, check_report
 from ssmd.document import kind_of
 from ssmd.lintconfig import CONFIG_FILE, config_diagnostics, set_config_text
-from ssmd.workspace import Workspace, discover
+from ssmd.locate import discover
+from ssmd.workspace import Workspace
 
 T = TypeVar("T")
 CHUNK = 64

@@ -65,7 +65,7 @@ class State:
         return (stream or sys.stdout).isatty()
 
     def root(self) -> Path:
-        from ssmd.workspace import RootNotFound, find_root
+        from ssmd.locate import RootNotFound, find_root
 
         try:
             root = find_root(self.root_option)
@@ -76,8 +76,7 @@ class State:
     def roots(self, paths: list[Path]) -> list[Path]:
         """The registries PATH arguments mean (see ssmd.locate); none given: `--root`,
         $SSMD_ROOT, the registry above the working directory, else every one below it."""
-        from ssmd.locate import NoRegistry, registries_for
-        from ssmd.workspace import RootNotFound, find_root
+        from ssmd.locate import NoRegistry, RootNotFound, find_root, registries_for
 
         try:
             if paths:

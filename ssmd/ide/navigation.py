@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.document import Document, Kind, registry_path
 from ssmd.models import NAME_PATTERN, Environment, Feed, Schema
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.span import Position, Span, editor_lines
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import Workspace
 from ssmd.yamlsource import ModelPath
 
 FEED_REF: ModelPath = ("feed",)

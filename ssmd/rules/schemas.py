@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from ssmd.capnp.imports import scan_imports
+from ssmd.confine import escapes_schemas_dir, import_escapes, schema_file_path
 from ssmd.document import Document, Kind
 from ssmd.models import Schema, SchemaVersion, excerpt
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Edit, Finding, Fix, Severity, rule
 from ssmd.span import Span
-from ssmd.workspace import escapes_schemas_dir, import_escapes, schema_file_path
 from ssmd.yamlsource import ModelPath
 
 

@@ -7,10 +7,11 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from ssmd.confine import schema_file_path
 from ssmd.document import Kind, registry_path
 from ssmd.models import Schema, SchemaStatus, SchemaVersion
 from ssmd.resolve import SchemaRef, today
-from ssmd.workspace import Workspace, schema_file_path
+from ssmd.workspace import Workspace
 from ssmd.write.change import (
     Change,
     EditRefused,

@@ -32,7 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssmd.workspace import Workspace, discover
+from ssmd.locate import discover
+from ssmd.workspace import Workspace
 from ssmd.write.atomic import Conflict, Interrupted, signals_as_exceptions
 from ssmd.write.change import Change, EditRefused, Outcome, apply_change
 from ssmd.write.journal import pending, recover
