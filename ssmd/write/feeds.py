@@ -15,9 +15,9 @@ from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Pro
 from ssmd.resolve import in_date_order, resolve_as_of, today
 from ssmd.rules.feeds import protocol_for_scheme
 from ssmd.workspace import Workspace
-from ssmd.write.change import (
-    Change,
-    EditRefused,
+from ssmd.write.proposal import (
+    Proposal,
+    WriteRefused,
     date_position,
     editable,
     encode,
@@ -59,13 +59,13 @@ def infer_protocol(endpoint: str) -> Protocol:
     """The protocol an endpoint's scheme implies, or a refusal saying to pass --protocol."""
     scheme = urlsplit(endpoint).scheme
     if not scheme or "://" not in endpoint:
-        raise EditRefused(
+        raise WriteRefused(
             f"'{endpoint}' is not a URL: write scheme://host/path, e.g. wss://api.example.com/ws"
         )
     protocol = protocol_for_scheme(scheme)
     if protocol is None:
         choices = ", ".join(p.value for p in Protocol)
-        raise EditRefused(
+        raise WriteRefused(
             f"cannot tell the protocol from the scheme '{scheme}' of {endpoint}; "
             f"pass --protocol ({choices})"
         )
@@ -82,12 +82,12 @@ def create_feed(
     effective_from: dt.date | None = None,
     display_name: str | None = None,
     status: FeedStatus | None = None,
-) -> Change:
+) -> Proposal:
     require_name(Kind.FEED, name)
     path = registry_path(Kind.FEED, name)
     require_new(workspace, Kind.FEED, name, path)
     if version_fields.endpoint is None:
-        raise EditRefused("a new feed needs --endpoint, e.g. --endpoint wss://api.example.com/ws")
+        raise WriteRefused("a new feed needs --endpoint, e.g. --endpoint wss://api.example.com/ws")
     protocol = version_fields.protocol or infer_protocol(version_fields.endpoint)
     date = effective_from or today()
     entry: dict[str, Any] = {"version": version, "effective_from": date}
@@ -101,7 +101,7 @@ def create_feed(
         feed["status"] = status.value
     feed["versions"] = [{key: entry[key] for key in VERSION_KEYS if key in entry}]
     document = YamlDocument.new(feed)
-    return Change(
+    return Proposal(
         {path: encode(document)},
         [
             f"feed {name}: created with version {version}, effective {date} "
@@ -116,7 +116,7 @@ def add_feed_version(
     effective_from: dt.date,
     version_fields: VersionFields,
     version: str | None = None,
-) -> Change:
+) -> Proposal:
     """A new version inserted in date order; fields not given come from the version in effect
     the day before `effective_from` (or, before the first version, from the first one)."""
     document = existing(
@@ -146,7 +146,7 @@ def add_feed_version(
     insert_item(items, date_position(items, effective_from), entry)
 
     changed = ", ".join(f"{k} {v}" for k, v in given.items()) or "no field changed"
-    return Change(
+    return Proposal(
         {document.path: encode(editor)},
         [
             f"feed {name}: version {version} added, effective {effective_from} "
