@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ssmd import codes
 from ssmd.introspect import allowed_keys
 from ssmd.models import Environment, Feed, Schema, excerpt
 from ssmd.span import LineIndex, Span
@@ -150,7 +151,7 @@ def refused_document(path: str, code: str, message: str, text: str = "") -> Docu
 
 
 def too_large(path: str, size: int, text: str = "") -> Document:
-    code = "SSMD203" if kind_of(path) is Kind.CAPNP else "SSMD001"
+    code = codes.SCHEMA_COMPILE_ERROR if kind_of(path) is Kind.CAPNP else codes.YAML_SYNTAX
     message = (
         f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a registry file may "
         "hold; it was not read: split it or remove what does not belong in it"
@@ -173,7 +174,7 @@ def load_document(path: str, text: str) -> Document:
     if parsed.data is None and not parsed.problems:
         doc.problems.append(
             LoadProblem(
-                "SSMD004",
+                codes.MISSING_KEY,
                 f"the file is empty: {_article(kind)} {kind} needs at least `name`",
                 Span.point(0),
             )
@@ -184,7 +185,7 @@ def load_document(path: str, text: str) -> Document:
     if not isinstance(parsed.data, dict):
         doc.problems.append(
             LoadProblem(
-                "SSMD005",
+                codes.INVALID_VALUE,
                 f"{_article(kind)} {kind} file must be a mapping of keys to values",
                 doc.span(()),
             )
@@ -249,7 +250,7 @@ def _first_problems(
     suggested = {
         (tuple(e["loc"][:-1]), p.replacement)
         for e, p in zip(errors, problems, strict=True)
-        if p.code == "SSMD003" and p.replacement
+        if p.code == codes.UNKNOWN_KEY and p.replacement
     }
     return [
         p
@@ -260,7 +261,7 @@ def _first_problems(
 
 def _too_many(doc: Document, total: int) -> LoadProblem:
     return LoadProblem(
-        "SSMD005",
+        codes.INVALID_VALUE,
         f"{total - MAX_PROBLEMS} more problems in this {doc.kind} are not listed; "
         "fix the ones shown first (is this really a registry file?)",
         Span.point(0),
@@ -302,10 +303,10 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
         else:
             message += f"; allowed keys: {', '.join(allowed)}"
         replacement = close[0] if close else None
-        return LoadProblem("SSMD003", message, doc.span(loc, part="key"), replacement)
+        return LoadProblem(codes.UNKNOWN_KEY, message, doc.span(loc, part="key"), replacement)
     if kind == "missing":
         return LoadProblem(
-            "SSMD004",
+            codes.MISSING_KEY,
             f"required key '{excerpt(key)}' is missing{where}; add it",
             doc.span(loc[:-1], part="key") if loc[:-1] else Span.point(0),
         )
@@ -315,7 +316,7 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     message = f"invalid value for '{excerpt(key)}'{where}: {excerpt(detail, 300)}"
     if kind == "string_type":
         message += _quote_hint(doc, doc.span(loc))
-    return LoadProblem("SSMD005", message, doc.span(loc))
+    return LoadProblem(codes.INVALID_VALUE, message, doc.span(loc))
 
 
 def _quote_hint(doc: Document, span: Span) -> str:

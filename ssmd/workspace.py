@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from ssmd import codes
 from ssmd.capnp.compiler import CapnpCompiler, CompileResult
 from ssmd.capnp.imports import find_cycles, scan_imports
 from ssmd.confine import escapes_schemas_dir, import_escapes, outside_registry, schema_file_path
@@ -43,7 +44,7 @@ def load_yaml_bytes(path: str, content: bytes) -> Document:
     kind = kind_of(path)
     if kind is None:
         raise ValueError(f"{path} is not a registry file")
-    problem = LoadProblem("SSMD001", decoded.problem, decoded.span)
+    problem = LoadProblem(codes.YAML_SYNTAX, decoded.problem, decoded.span)
     return Document(path, kind, decoded.text, problems=[problem])
 
 
@@ -148,7 +149,7 @@ class Workspace:
             if size > MAX_FILE_BYTES:
                 return self._refuse(too_large(path, size))
         else:
-            return self._refuse(refused_document(path, "SSMD204", refusal))
+            return self._refuse(refused_document(path, codes.SCHEMA_FILE_ESCAPES, refusal))
         return self.set_bytes(path, file.read_bytes())
 
     def _refuse(self, document: Document) -> set[str]:

@@ -3,6 +3,16 @@
 # Importing the rule modules registers their rules.
 from ssmd.rules import environments, feeds, files, history, lint, retroactive, schemas  # noqa: F401
 from ssmd.rules.context import Context
-from ssmd.rules.registry import RULES, Edit, Finding, Fix, Rule, Severity, rule
+from ssmd.rules.registry import RULES, RULES_DOC_URL, Edit, Finding, Fix, Rule, Severity, rule
 
-__all__ = ["RULES", "Context", "Edit", "Finding", "Fix", "Rule", "Severity", "rule"]
+__all__ = [
+    "RULES",
+    "RULES_DOC_URL",
+    "Context",
+    "Edit",
+    "Finding",
+    "Fix",
+    "Rule",
+    "Severity",
+    "rule",
+]
