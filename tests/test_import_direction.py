@@ -54,8 +54,10 @@ MAY_IMPORT = {
     "data": {"core"},
     "ssmd_ls": {"core", "ide", "write"},
     "cli": {"core", "ide", "write", "data"},
-    "entry": {"cli"},
+    "entry": {"cli", "core"},
 }
+ENTRY_MODULES = ("__main__", "entry")
+"""`python -m ssmd` and the `ssmd` executable's module (ssmd/entry.py, issue 11's start-up)."""
 
 
 def layer_of(module: str) -> str | None:
@@ -67,7 +69,7 @@ def layer_of(module: str) -> str | None:
         return None
     if len(parts) > 1 and parts[1] in ("ide", "write", "data", "cli"):
         return parts[1]
-    return "entry" if parts[1:] == ["__main__"] else "core"
+    return "entry" if len(parts) == 2 and parts[1] in ENTRY_MODULES else "core"
 
 
 def imports_of(source: str, package: str) -> Iterator[tuple[int, str]]:
