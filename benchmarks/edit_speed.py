@@ -5,7 +5,7 @@
 For each of --files generated feed files: parse the file for editing, insert a
 version copied from the last one (what `feed add-version` does), set a scalar
 (what `schema set-status` / `env update` do), and produce the text. The
-baseline is `ssmd/edit/yamldoc.py` (ruamel) as it was at --base, loaded from
+baseline is `ssmd/write/yamldoc.py` (ruamel) as it was at --base, loaded from
 git into this process, so both run on the same machine in the same minute.
 Prints the median time per file of --repeats passes and the ratio.
 """
@@ -27,12 +27,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.generate import generate  # noqa: E402
-from ssmd.edit.textedit import TextDocument, with_key  # noqa: E402
+from ssmd.write.textedit import TextDocument, with_key  # noqa: E402
 
 
 def load_baseline(base: str, folder: Path) -> ModuleType:
     source = subprocess.run(
-        ["git", "show", f"{base}:ssmd/edit/yamldoc.py"],
+        ["git", "show", f"{base}:ssmd/write/yamldoc.py"],
         cwd=REPO,
         capture_output=True,
         text=True,

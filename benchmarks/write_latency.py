@@ -44,8 +44,8 @@ import datetime as dt, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from ssmd.check import check
-from ssmd.edit.feeds import VersionFields, add_feed_version
-from ssmd.edit.atomic import write_atomically
+from ssmd.write.feeds import VersionFields, add_feed_version
+from ssmd.write.atomic import write_atomically
 from ssmd.workspace import Workspace
 t1 = time.perf_counter()
 ws = Workspace.load(Path("."))

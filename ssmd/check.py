@@ -10,11 +10,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from ssmd import codes
 from ssmd.document import Document, Kind
 from ssmd.history import RepositoryHistory
-from ssmd.lintconfig import CONFIG_CODE, CONFIG_FILE, PROTECTED_CODES, LintConfig, config_of
+from ssmd.lintconfig import CONFIG_FILE, PROTECTED_CODES, LintConfig, config_of
 from ssmd.resolve import today
-from ssmd.rules import RULES, Context, Edit, Finding, Fix, NewFile, Severity
+from ssmd.rules import RULES, Context, Edit, Finding, Fix, NewFile, Rule, Severity
+from ssmd.rules.lint import ENGINE_CODES
 from ssmd.span import Span
 from ssmd.suppression import Suppression, malformed, suppressions
 from ssmd.workspace import Workspace
@@ -49,8 +51,12 @@ class Diagnostic:
     """Other fixes, offered after `fix` and never preferred (e.g. create a missing file)."""
 
     @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
     def rule_name(self) -> str:
-        return RULES[self.code].name
+        return self.rule.name
 
     def sort_key(self) -> tuple[str, Span, str]:
         return (self.file, self.span, self.code)
@@ -116,7 +122,9 @@ def check_report(
             report.suppressed[document.path] = hidden
     if config.present and (paths is None or CONFIG_FILE in wanted):
         report.results[CONFIG_FILE] = [
-            Diagnostic(CONFIG_CODE, Severity.ERROR, problem.message, CONFIG_FILE, problem.span)
+            Diagnostic(
+                codes.INVALID_CONFIG, Severity.ERROR, problem.message, CONFIG_FILE, problem.span
+            )
             for problem in config.problems
         ]
     return report
@@ -130,7 +138,7 @@ def suppression_fix(workspace: Workspace, diagnostic: Diagnostic) -> QuickFix | 
     reference error, the findings about suppressions and the configuration themselves).
     """
     document = workspace.documents.get(diagnostic.file)
-    if document is None or diagnostic.code in ("SSMD010", "SSMD011", "SSMD012"):
+    if document is None or diagnostic.code in ENGINE_CODES:
         return None
     if _protected(config_of(workspace), document, diagnostic.code):
         return None
@@ -184,7 +192,7 @@ def _apply_suppressions(
         if problem is None:
             usable.setdefault(comment.covers, []).append(comment)
         else:
-            extra.extend(_meta(config, document, "SSMD011", problem, comment.span))
+            extra.extend(_meta(config, document, codes.INVALID_SUPPRESSION, problem, comment.span))
     shown: list[Diagnostic] = []
     hidden: list[Diagnostic] = []
     used: set[Span] = set()
@@ -203,7 +211,9 @@ def _apply_suppressions(
                     f"nothing to suppress: no {', '.join(comment.codes)} finding on line "
                     f"{comment.covers + 1}; delete the comment"
                 )
-                extra.extend(_meta(config, document, "SSMD012", message, comment.span))
+                extra.extend(
+                    _meta(config, document, codes.UNUSED_SUPPRESSION, message, comment.span)
+                )
     return shown + extra, hidden
 
 
@@ -214,7 +224,7 @@ def _meta(
     if severity is None:
         return []
     fix = None
-    if code == "SSMD012":
+    if code == codes.UNUSED_SUPPRESSION:
         fix = QuickFix("Delete the unused suppression", (_deletion(document, span),))
     return [Diagnostic(code, severity, message, document.path, span, fix)]
 

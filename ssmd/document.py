@@ -8,20 +8,23 @@ the text becomes a `LoadProblem` (SSMD001-005) with a span.
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ssmd import codes
+from ssmd.introspect import allowed_keys
 from ssmd.models import Environment, Feed, Schema, excerpt
 from ssmd.span import LineIndex, Span
 from ssmd.yamlcore import core_value
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
 REGISTRY_DIR = "exchanges"
+SCHEMAS_DIR = f"{REGISTRY_DIR}/schemas"
+""".capnp files and schema YAML both live here; `schema_file` values are relative to it."""
 MAX_FILE_BYTES = 1 << 20
 """Largest registry file (YAML or `.capnp`) ssmd reads: 1 MiB. Real files are a few KB (a
 feed with 5,000 versions is ~250 KB); past this, parsing costs seconds and hundreds of MB."""
@@ -148,7 +151,7 @@ def refused_document(path: str, code: str, message: str, text: str = "") -> Docu
 
 
 def too_large(path: str, size: int, text: str = "") -> Document:
-    code = "SSMD203" if kind_of(path) is Kind.CAPNP else "SSMD001"
+    code = codes.SCHEMA_COMPILE_ERROR if kind_of(path) is Kind.CAPNP else codes.YAML_SYNTAX
     message = (
         f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} a registry file may "
         "hold; it was not read: split it or remove what does not belong in it"
@@ -171,7 +174,7 @@ def load_document(path: str, text: str) -> Document:
     if parsed.data is None and not parsed.problems:
         doc.problems.append(
             LoadProblem(
-                "SSMD004",
+                codes.MISSING_KEY,
                 f"the file is empty: {_article(kind)} {kind} needs at least `name`",
                 Span.point(0),
             )
@@ -182,7 +185,7 @@ def load_document(path: str, text: str) -> Document:
     if not isinstance(parsed.data, dict):
         doc.problems.append(
             LoadProblem(
-                "SSMD005",
+                codes.INVALID_VALUE,
                 f"{_article(kind)} {kind} file must be a mapping of keys to values",
                 doc.span(()),
             )
@@ -247,7 +250,7 @@ def _first_problems(
     suggested = {
         (tuple(e["loc"][:-1]), p.replacement)
         for e, p in zip(errors, problems, strict=True)
-        if p.code == "SSMD003" and p.replacement
+        if p.code == codes.UNKNOWN_KEY and p.replacement
     }
     return [
         p
@@ -258,7 +261,7 @@ def _first_problems(
 
 def _too_many(doc: Document, total: int) -> LoadProblem:
     return LoadProblem(
-        "SSMD005",
+        codes.INVALID_VALUE,
         f"{total - MAX_PROBLEMS} more problems in this {doc.kind} are not listed; "
         "fix the ones shown first (is this really a registry file?)",
         Span.point(0),
@@ -300,10 +303,10 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
         else:
             message += f"; allowed keys: {', '.join(allowed)}"
         replacement = close[0] if close else None
-        return LoadProblem("SSMD003", message, doc.span(loc, part="key"), replacement)
+        return LoadProblem(codes.UNKNOWN_KEY, message, doc.span(loc, part="key"), replacement)
     if kind == "missing":
         return LoadProblem(
-            "SSMD004",
+            codes.MISSING_KEY,
             f"required key '{excerpt(key)}' is missing{where}; add it",
             doc.span(loc[:-1], part="key") if loc[:-1] else Span.point(0),
         )
@@ -313,7 +316,7 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     message = f"invalid value for '{excerpt(key)}'{where}: {excerpt(detail, 300)}"
     if kind == "string_type":
         message += _quote_hint(doc, doc.span(loc))
-    return LoadProblem("SSMD005", message, doc.span(loc))
+    return LoadProblem(codes.INVALID_VALUE, message, doc.span(loc))
 
 
 def _quote_hint(doc: Document, span: Span) -> str:
@@ -339,60 +342,3 @@ def _describe(parent: ModelPath) -> str:
     text = "".join(f"[{p}]" if isinstance(p, int) else f".{excerpt(p, 40)}" for p in parent)
     text = text.lstrip(".")
     return f" in {text}"
-
-
-def allowed_keys(model_type: type[BaseModel], path: ModelPath) -> set[str]:
-    """The keys a mapping at `path` may hold (for suggestions and completion)."""
-    target = model_at(model_type, path)
-    if target is None:
-        return set()
-    return {info.alias or name for name, info in target.model_fields.items()}
-
-
-def model_at(model_type: type[BaseModel], path: ModelPath) -> type[BaseModel] | None:
-    """The model class that describes the mapping at `path`, following lists and dicts."""
-    current: Any = model_type
-    for element in path:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(element, str):
-                return None
-            info = field_info(current, element)
-            if info is None:
-                return None
-            current = info.annotation
-        else:
-            origin = typing.get_origin(current)
-            args = typing.get_args(current)
-            if origin is list and args:
-                current = args[0]
-            elif origin is dict and len(args) == 2:
-                current = args[1]
-            else:
-                return None
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    return None
-
-
-def field_info(model_type: type[BaseModel], key: str) -> Any:
-    for name, info in model_type.model_fields.items():
-        if (info.alias or name) == key:
-            return info
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Optional[X] -> X; Annotated[X, ...] -> X."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation

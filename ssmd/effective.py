@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
+from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of, schema_version_for
 from ssmd.schema_text import version_text
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import Workspace
 
 ALWAYS = dt.date.min
 """Start of the first period of a timeline: before any version's `effective_from`."""
@@ -198,13 +199,6 @@ def schema_in_effect(
     )
 
 
-def schema_version_on(schema: Schema, ref: SchemaRef, as_of: dt.date) -> SchemaVersion | None:
-    """A pinned reference's version by id; an unpinned one as of the date (drafts never)."""
-    if ref.pinned:
-        return next((v for v in schema.versions if v.version == ref.version), None)
-    return resolve_as_of(schema.versions, as_of, resolvable_schema_version())
-
-
 Fixed = tuple[tuple[KeyVariable, ...], EffectiveTransport | None, EffectiveStorage | None]
 """The parts of a configuration that do not depend on the date."""
 
@@ -245,7 +239,7 @@ def configuration(
     feed_version = resolve_as_of(feed.versions, as_of) if feed else None
     ref = SchemaRef.parse(environment.schema_ref)
     schema = workspace.schema(ref.name)
-    schema_version = schema_version_on(schema, ref, as_of) if schema else None
+    schema_version = schema_version_for(schema, ref, as_of) if schema else None
     return EffectiveConfiguration(
         environment=environment.name,
         as_of=as_of,

@@ -13,14 +13,14 @@ import json
 from typing import Any
 
 from ssmd import __version__
-from ssmd.capnp.evolution import Change
+from ssmd.capnp.evolution import SchemaChange
 from ssmd.capnp.rules import RULES
 from ssmd.schema_diff import Comparison
 
 DOC_URL = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/evolution.md"
 
 
-def _where(comparison: Comparison, change: Change) -> str:
+def _where(comparison: Comparison, change: SchemaChange) -> str:
     if change.new_location is not None and comparison.new_path:
         line, column = change.new_location
         return f"{comparison.new_path}:{line + 1}:{column + 1}"
@@ -105,7 +105,7 @@ def render_sarif(comparison: Comparison) -> str:
     return json.dumps(log, indent=2)
 
 
-def _locations(comparison: Comparison, change: Change) -> list[dict[str, Any]]:
+def _locations(comparison: Comparison, change: SchemaChange) -> list[dict[str, Any]]:
     places = []
     for path, position in (
         (comparison.new_path, change.new_location),

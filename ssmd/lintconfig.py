@@ -39,6 +39,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ssmd import codes
 from ssmd.rules import RULES, Severity
 from ssmd.span import Span
 from ssmd.suggest import closest
@@ -49,10 +50,16 @@ if TYPE_CHECKING:
     from ssmd.workspace import Workspace
 
 CONFIG_FILE = "ssmd.yaml"
-CONFIG_CODE = "SSMD010"
-PROTECTED_CODES = frozenset({"SSMD301", "SSMD302", "SSMD303", "SSMD304"})
+PROTECTED_CODES = frozenset(
+    {
+        codes.UNKNOWN_FEED,
+        codes.UNKNOWN_SCHEMA,
+        codes.UNKNOWN_SCHEMA_VERSION,
+        codes.DRAFT_SCHEMA_IN_ENVIRONMENT,
+    }
+)
 """Reference errors that a protected environment can neither switch off nor suppress."""
-UNCONFIGURABLE = frozenset({CONFIG_CODE})
+UNCONFIGURABLE = frozenset({codes.INVALID_CONFIG})
 """The configuration cannot silence the findings about itself."""
 TOP_LEVEL_KEYS = ("rules", "overrides", "protected_environments")
 OVERRIDE_KEYS = ("paths", "rules")
@@ -273,7 +280,7 @@ def config_diagnostics(workspace: Workspace) -> tuple[str, list[Diagnostic]]:
         except OSError:
             text = ""
     found = [
-        Diagnostic(CONFIG_CODE, Severity.ERROR, p.message, CONFIG_FILE, p.span)
+        Diagnostic(codes.INVALID_CONFIG, Severity.ERROR, p.message, CONFIG_FILE, p.span)
         for p in config_of(workspace).problems
     ]
     return text, found
@@ -310,5 +317,5 @@ def render_config(config: LintConfig, output_format: str = "text") -> str:
     lines.append(f"# protected environments keep {', '.join(data['protected_codes'])} as errors")
     for problem in config.problems:
         line, column = problem.span.one_based()
-        lines.append(f"# {CONFIG_FILE}:{line}:{column}: {CONFIG_CODE} {problem.message}")
+        lines.append(f"# {CONFIG_FILE}:{line}:{column}: {codes.INVALID_CONFIG} {problem.message}")
     return "\n".join(lines)

@@ -1,4 +1,8 @@
-"""Which registries a command line means: roots above paths, or every registry below a folder.
+"""Where registries and their files are: the root of one, the roots a command line means, its files.
+
+`find_root` is the one-registry rule (`--root`, `SSMD_ROOT`, the nearest root above);
+`discover` lists a registry's files. The rest says which registries a command line means:
+roots above paths, or every registry below a folder.
 
 A registry root is a folder holding `exchanges/`. `ssmd validate infra/reg/exchanges/feeds/x.yaml`
 means the registry that file belongs to (references are cross-file, so the whole registry is
@@ -10,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ssmd.document import REGISTRY_DIR
+from ssmd.document import REGISTRY_DIR, kind_of
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__"}
@@ -73,3 +77,61 @@ def registries_for(paths: list[Path], start: Path) -> list[Path]:
             raise NoRegistry(f"{problem}; run inside a registry, or pass its folder or --root")
         roots.extend(c for c in candidates if c not in roots)
     return roots
+
+
+class RootNotFound(Exception):
+    """No registry root: `--root`/`SSMD_ROOT` lacks `exchanges/`, or none is above."""
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """`--root`, else `SSMD_ROOT`, else the nearest folder upwards holding `exchanges/`."""
+    chosen = explicit or os.environ.get("SSMD_ROOT")
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        if not (root / REGISTRY_DIR).is_dir():
+            raise RootNotFound(
+                f"{root} has no {REGISTRY_DIR}/ folder; point --root at the folder that holds it"
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    found = root_above(here)
+    if found is not None:
+        return found
+    raise RootNotFound(
+        f"no {REGISTRY_DIR}/ folder in {here} or above it; run inside a registry, "
+        "or pass --root or set SSMD_ROOT"
+    )
+
+
+def discover(root: Path) -> list[str]:
+    """Root-relative paths of every registry file under `root`, sorted.
+
+    `os.scandir` rather than pathlib: a cold start lists thousands of files.
+    """
+    found: list[str] = []
+    for folder in ("feeds", "schemas", "environments"):
+        prefix = f"{REGISTRY_DIR}/{folder}"
+        found.extend(_listed(os.path.join(root, prefix), prefix, recurse=folder == "schemas"))
+    return sorted(found)
+
+
+def _listed(directory: str, prefix: str, recurse: bool) -> list[str]:
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return []
+    found: list[str] = []
+    for entry in entries:
+        path = f"{prefix}/{entry.name}"
+        if recurse and entry.is_dir(follow_symlinks=False):
+            found.extend(p for p in _listed(entry.path, path, recurse) if p.endswith(".capnp"))
+        elif _is_file(entry) and kind_of(path) is not None:
+            found.append(path)
+    return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a looping link: not a file anyone can read
+        return False

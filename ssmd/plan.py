@@ -6,7 +6,7 @@ configuration timeline* (`ssmd.effective`) is compared on the union of both
 sides' change points. A difference is reported as an interval, and an
 interval that starts before today rewrites history: replays of those past
 dates now use another configuration. Entities added, removed or changed are
-listed in the registry's own words (`ssmd.changes.describe`).
+listed in the registry's own words (`ssmd.registry_diff.describe`).
 
 The JSON shape (`Plan.to_json`) is public and documented in docs/plan.md.
 """
@@ -19,12 +19,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ssmd.changes import describe
 from ssmd.document import Document, Kind
 from ssmd.effective import ALWAYS, change_points, timeline
 from ssmd.git import GitError, resolve_ref, run_git
 from ssmd.git import is_shallow as is_shallow  # re-exported: ssmd.registry_log imports it
 from ssmd.models import Environment
+from ssmd.registry_diff import describe
 from ssmd.resolve import SchemaRef, today
 from ssmd.workspace import Workspace
 

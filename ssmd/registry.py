@@ -29,11 +29,12 @@ from ssmd.effective import (
 )
 from ssmd.git import GitError
 from ssmd.history import commit_known_at
+from ssmd.locate import RootNotFound, find_root
 from ssmd.models import Environment, Feed, Schema
 from ssmd.resolve import SchemaRef, parse_date, resolvable_schema_version, resolve_as_of, today
 from ssmd.rules import Severity
 from ssmd.schema_text import version_text
-from ssmd.workspace import RootNotFound, Workspace, find_root
+from ssmd.workspace import Workspace
 
 M = TypeVar("M", Feed, Schema, Environment)
 DateLike = dt.date | str

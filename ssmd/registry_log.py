@@ -3,7 +3,7 @@
 One `git log --raw -M` over `exchanges/` lists, per commit, the blobs each
 file had before and after (renames detected); one `git cat-file --batch`
 reads every blob needed; each file change is then said in words by
-`ssmd.changes.describe`, the summarizer `ssmd diff` uses. A feed's or
+`ssmd.registry_diff.describe`, the summarizer `ssmd diff` uses. A feed's or
 schema's log follows renames of its file; an environment's log also holds
 the commits that changed only its feed or its schema (and the schema's
 `.capnp` files), since those change what the environment does.
@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ssmd.changes import describe
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.document import REGISTRY_DIR, Kind, kind_of, load_document, registry_path
 from ssmd.git import GitError, read_blobs, run_git
 from ssmd.models import Environment, Schema
 from ssmd.plan import is_shallow
+from ssmd.registry_diff import describe
 from ssmd.resolve import SchemaRef
-from ssmd.workspace import escapes_schemas_dir, schema_file_path
 
 LOG_FORMAT_VERSION = 1
 _EMPTY = "0" * 40

@@ -21,11 +21,10 @@ from ssmd.check import Diagnostic, QuickFix
 from ssmd.document import Document, Kind
 from ssmd.lintconfig import CONFIG_FILE
 from ssmd.models import Schema
-from ssmd.rules import RULES, Severity
-from ssmd.views import hash_state
+from ssmd.rules import RULES, RULES_DOC_URL, Severity
+from ssmd.views import HashState, hash_state
 from ssmd.workspace import Workspace
 
-RULES_DOC_URL = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/rules.md"
 Results = dict[str, list[Diagnostic]]
 
 
@@ -76,10 +75,6 @@ class RenderOptions:
 
 
 DEFAULT_OPTIONS = RenderOptions()
-
-
-def rule_url(code: str) -> str:
-    return f"{RULES_DOC_URL}#{code.lower()}"
 
 
 def location(diagnostic: Diagnostic) -> str:
@@ -156,7 +151,9 @@ def _schema_summary(workspace: Workspace, document: Document) -> str:
     schema = document.model
     if not isinstance(schema, Schema):
         return "valid"
-    matching = [v.version for v in schema.versions if hash_state(workspace, schema, v) == "matches"]
+    matching = [
+        v.version for v in schema.versions if hash_state(workspace, schema, v) is HashState.MATCHES
+    ]
     if len(matching) == 1:
         return f"{matching[0]} hash matches"
     return f"{', '.join(matching)} hashes match" if matching else "valid"
@@ -276,7 +273,7 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
             "name": RULES[code].name,
             "shortDescription": {"text": RULES[code].summary},
             "fullDescription": {"text": RULES[code].documentation},
-            "helpUri": rule_url(code),
+            "helpUri": RULES[code].url,
             "defaultConfiguration": {"level": _sarif_level(RULES[code].severity)},
         }
         for code in codes

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from ssmd.models import SCHEMA_REF_PATTERN, SchemaStatus, SchemaVersion
+from ssmd.models import SCHEMA_REF_PATTERN, Schema, SchemaStatus, SchemaVersion
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -51,6 +51,21 @@ def resolvable_schema_version(include_drafts: bool = False) -> Callable[[SchemaV
     if include_drafts:
         return lambda _: True
     return lambda version: version.status is not SchemaStatus.DRAFT
+
+
+def schema_version_for(
+    schema: Schema, ref: SchemaRef, as_of: dt.date, include_drafts: bool = False
+) -> SchemaVersion | None:
+    """The version of `schema` a reference means on a date, or None.
+
+    Pinned (`name:version`): that version by id, whatever its status. Unpinned: the
+    version in effect on `as_of` among active and deprecated ones (drafts too when
+    `include_drafts`, for previews). The one place this is decided: rules, views, the
+    effective configuration and the editor all ask here.
+    """
+    if ref.pinned:
+        return next((v for v in schema.versions if v.version == ref.version), None)
+    return resolve_as_of(schema.versions, as_of, resolvable_schema_version(include_drafts))
 
 
 def in_date_order(versions: Iterable[V]) -> list[V]:

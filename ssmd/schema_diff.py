@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ssmd.capnp.evolution import Change, check_evolution
+from ssmd.capnp.evolution import SchemaChange, check_evolution
 from ssmd.capnp.locate import locate
+from ssmd.confine import schema_file_path
 from ssmd.models import CompatibilityLevel, EvolutionIgnore, Schema, SchemaVersion
 from ssmd.schema_text import version_text
-from ssmd.workspace import Workspace, schema_file_path
+from ssmd.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class VersionStructure:
 class Comparison:
     old: str
     new: str
-    changes: list[Change] = field(default_factory=list)
+    changes: list[SchemaChange] = field(default_factory=list)
     problem: str | None = None
     """Why the versions could not be compared (text not found, does not compile)."""
     level: CompatibilityLevel = CompatibilityLevel.WIRE
@@ -46,12 +47,12 @@ class Comparison:
     new_path: str | None = None
 
     @property
-    def breaking(self) -> list[Change]:
+    def breaking(self) -> list[SchemaChange]:
         """Findings that break the promise at `level` and are not accepted by an ignore."""
         return [c for c in self.changes if c.breaking and c.suppressed is None]
 
     @property
-    def suppressed(self) -> list[Change]:
+    def suppressed(self) -> list[SchemaChange]:
         return [c for c in self.changes if c.suppressed is not None]
 
     def to_json(self) -> dict[str, Any]:
@@ -192,7 +193,7 @@ def _place(places: dict[str, tuple[int, int]], element: str) -> tuple[int, int] 
     return None
 
 
-def ignore_reason(ignores: list[EvolutionIgnore], change: Change) -> str | None:
+def ignore_reason(ignores: list[EvolutionIgnore], change: SchemaChange) -> str | None:
     """The reason of the first ignore entry matching `change` (rule, and element when given)."""
     for entry in ignores:
         if entry.rule != change.rule:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.models import Schema, SchemaVersion
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

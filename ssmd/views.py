@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
+from enum import StrEnum
 
 from pydantic import BaseModel
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.effective import variable_name
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.resolve import SchemaRef, in_date_order, resolvable_schema_version, resolve_as_of
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.resolve import (
+    SchemaRef,
+    in_date_order,
+    resolvable_schema_version,
+    resolve_as_of,
+    schema_version_for,
+)
+from ssmd.workspace import Workspace
 
 
 class VersionPeriod(BaseModel):
@@ -35,11 +44,26 @@ class FeedView(BaseModel):
     used_by: list[str]
 
 
+class HashState(StrEnum):
+    """How a schema version's recorded hash compares with its `.capnp` file (the JSON value)."""
+
+    MATCHES = "matches"
+    DIFFERS = "differs"
+    OLDER = "older"
+    """Differs, but a newer version records the same file: its hash is covered by git history."""
+    FILE_MISSING = "file missing"
+    FILE_OUTSIDE = "file outside exchanges/schemas"
+
+    @property
+    def mismatch(self) -> bool:
+        """True when the recorded hash cannot be trusted (`ssmd schema hash` exits 1)."""
+        return self in (HashState.DIFFERS, HashState.FILE_MISSING, HashState.FILE_OUTSIDE)
+
+
 class SchemaVersionView(BaseModel):
     version: SchemaVersion
     file: str
-    hash_state: str
-    """`matches`, `differs`, `file missing`, or `older` (covered by git history)."""
+    hash_state: HashState
 
 
 class SchemaView(BaseModel):
@@ -116,19 +140,35 @@ def feed_view(workspace: Workspace, feed: Feed, as_of: dt.date) -> FeedView:
     )
 
 
-def hash_state(workspace: Workspace, schema: Schema, version: SchemaVersion) -> str:
+@dataclass(frozen=True, slots=True)
+class VersionHash:
+    """One schema version's recorded hash beside its file's (`ssmd schema hash`)."""
+
+    version: SchemaVersion
+    file: str
+    """The `schema_file` value, relative to exchanges/schemas/."""
+    actual: str | None
+    """The file's hash now; None when it is missing or outside exchanges/schemas/."""
+    state: HashState
+
+
+def version_hash(workspace: Workspace, schema: Schema, version: SchemaVersion) -> VersionHash:
     file = version.schema_file or schema.schema_file
     if escapes_schemas_dir(file):
-        return "file outside exchanges/schemas"
-    path = schema_file_path(file)
-    actual = workspace.file_hash(path)
+        return VersionHash(version, file, None, HashState.FILE_OUTSIDE)
+    actual = workspace.file_hash(schema_file_path(file))
     if actual is None:
-        return "file missing"
+        return VersionHash(version, file, None, HashState.FILE_MISSING)
     if version.hash == actual:
-        return "matches"
+        return VersionHash(version, file, actual, HashState.MATCHES)
     sharing = [v for v in schema.versions if (v.schema_file or schema.schema_file) == file]
     newest = max(sharing, key=lambda v: v.effective_from)
-    return "differs" if version is newest else "older"
+    state = HashState.DIFFERS if version is newest else HashState.OLDER
+    return VersionHash(version, file, actual, state)
+
+
+def hash_state(workspace: Workspace, schema: Schema, version: SchemaVersion) -> HashState:
+    return version_hash(workspace, schema, version).state
 
 
 def schema_view(
@@ -159,9 +199,7 @@ def resolve_schema_ref(
     schema = workspace.schema(ref.name)
     if schema is None:
         return None
-    if ref.pinned:
-        return next((v for v in schema.versions if v.version == ref.version), None)
-    return resolve_as_of(schema.versions, as_of, resolvable_schema_version(include_drafts))
+    return schema_version_for(schema, ref, as_of, include_drafts)
 
 
 def key_variables(environment: Environment) -> list[KeyVariable]:

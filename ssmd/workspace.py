@@ -8,16 +8,15 @@ The CLI builds one with `Workspace.load(root)`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
-import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from ssmd import codes
 from ssmd.capnp.compiler import CapnpCompiler, CompileResult
-from ssmd.capnp.imports import Import, find_cycles, scan_imports
+from ssmd.capnp.imports import find_cycles, scan_imports
+from ssmd.confine import escapes_schemas_dir, import_escapes, outside_registry, schema_file_path
 from ssmd.document import (
     MAX_FILE_BYTES,
     REGISTRY_DIR,
@@ -32,89 +31,9 @@ from ssmd.document import (
 from ssmd.encoding import decode_registry_bytes
 from ssmd.git import read_blobs, tree_files
 from ssmd.history import RepositoryHistory
+from ssmd.locate import discover
 from ssmd.models import Environment, Feed, Schema
 from ssmd.resolve import SchemaRef
-
-SCHEMAS_DIR = f"{REGISTRY_DIR}/schemas"
-
-
-class RootNotFound(Exception):
-    pass
-
-
-def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
-    """`--root`, else `SSMD_ROOT`, else the nearest folder upwards holding `exchanges/`."""
-    chosen = explicit or os.environ.get("SSMD_ROOT")
-    if chosen:
-        root = Path(chosen).expanduser().resolve()
-        if not (root / REGISTRY_DIR).is_dir():
-            raise RootNotFound(
-                f"{root} has no {REGISTRY_DIR}/ folder; point --root at the folder that holds it"
-            )
-        return root
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / REGISTRY_DIR).is_dir():
-            return folder
-    raise RootNotFound(
-        f"no {REGISTRY_DIR}/ folder in {here} or above it; run inside a registry, "
-        "or pass --root or set SSMD_ROOT"
-    )
-
-
-@functools.lru_cache(maxsize=8192)
-def schema_file_path(schema_file: str) -> str:
-    """Root-relative path of a `schema_file` value (it is relative to exchanges/schemas/)."""
-    return posixpath.normpath(f"{SCHEMAS_DIR}/{schema_file}")
-
-
-@functools.lru_cache(maxsize=8192)
-def escapes_schemas_dir(schema_file: str) -> bool:
-    """True when `schema_file` would leave exchanges/schemas/ (absolute, `..`, drive)."""
-    path = PurePosixPath(schema_file.replace("\\", "/"))
-    if path.is_absolute() or ":" in schema_file:
-        return True
-    depth = 0
-    for part in path.parts:
-        depth += -1 if part == ".." else (0 if part == "." else 1)
-        if depth < 0:
-            return True
-    return False
-
-
-def import_escapes(imported: Import) -> bool:
-    """True when a `.capnp` import reaches outside exchanges/schemas/ (where every .capnp
-    file sits, so the import is relative to that folder). Absolute imports (`/x.capnp`) are
-    looked up only in the schemas folder itself, so they stay inside."""
-    return not imported.target.startswith("/") and escapes_schemas_dir(imported.target)
-
-
-def outside_registry(root: Path, path: str) -> str | None:
-    """Why the file at `path` may not be read (it resolves outside its registry folder,
-    e.g. a symbolic link pointing out), or None when it is safe to read."""
-    folder = SCHEMAS_DIR if kind_of(path) is Kind.CAPNP else REGISTRY_DIR
-    if not _has_link_below(root, folder, path):
-        return None  # the common case, decided with one lstat per path component
-    try:
-        real = (root / path).resolve(strict=True)
-        allowed = (root / folder).resolve(strict=True)
-    except (OSError, RuntimeError):  # a dangling or looping link
-        return f"{path} is a link that leads nowhere; replace it with the file itself"
-    if real != allowed and allowed not in real.parents:
-        return (
-            f"{path} resolves outside {folder}/ (a symbolic link pointing out); ssmd does not "
-            "read it: copy the file into the registry instead"
-        )
-    return None
-
-
-def _has_link_below(root: Path, folder: str, path: str) -> bool:
-    current = os.path.join(root, folder)
-    for part in path[len(folder) + 1 :].split("/"):
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            return True
-    return False
 
 
 def load_yaml_bytes(path: str, content: bytes) -> Document:
@@ -125,7 +44,7 @@ def load_yaml_bytes(path: str, content: bytes) -> Document:
     kind = kind_of(path)
     if kind is None:
         raise ValueError(f"{path} is not a registry file")
-    problem = LoadProblem("SSMD001", decoded.problem, decoded.span)
+    problem = LoadProblem(codes.YAML_SYNTAX, decoded.problem, decoded.span)
     return Document(path, kind, decoded.text, problems=[problem])
 
 
@@ -230,7 +149,7 @@ class Workspace:
             if size > MAX_FILE_BYTES:
                 return self._refuse(too_large(path, size))
         else:
-            return self._refuse(refused_document(path, "SSMD204", refusal))
+            return self._refuse(refused_document(path, codes.SCHEMA_FILE_ESCAPES, refusal))
         return self.set_bytes(path, file.read_bytes())
 
     def _refuse(self, document: Document) -> set[str]:
@@ -457,37 +376,3 @@ def _index_name(document: Document) -> str | None:
     if document.declared_name is not None:
         return document.declared_name
     return document.stem if document.model is None else None
-
-
-def discover(root: Path) -> list[str]:
-    """Root-relative paths of every registry file under `root`, sorted.
-
-    `os.scandir` rather than pathlib: a cold start lists thousands of files.
-    """
-    found: list[str] = []
-    for folder in ("feeds", "schemas", "environments"):
-        prefix = f"{REGISTRY_DIR}/{folder}"
-        found.extend(_listed(os.path.join(root, prefix), prefix, recurse=folder == "schemas"))
-    return sorted(found)
-
-
-def _listed(directory: str, prefix: str, recurse: bool) -> list[str]:
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return []
-    found: list[str] = []
-    for entry in entries:
-        path = f"{prefix}/{entry.name}"
-        if recurse and entry.is_dir(follow_symlinks=False):
-            found.extend(p for p in _listed(entry.path, path, recurse) if p.endswith(".capnp"))
-        elif _is_file(entry) and kind_of(path) is not None:
-            found.append(path)
-    return found
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:  # a looping link: not a file anyone can read
-        return False

@@ -24,7 +24,8 @@ from typing import TypeVar
 from ssmd.check import Diagnostic, check_report
 from ssmd.document import kind_of
 from ssmd.lintconfig import CONFIG_FILE, config_diagnostics, set_config_text
-from ssmd.workspace import Workspace, discover
+from ssmd.locate import discover
+from ssmd.workspace import Workspace
 
 T = TypeVar("T")
 CHUNK = 64
@@ -34,7 +35,9 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class DocumentUpdate:
+    """What became of one file: new editor text, read it from disk again, or it is gone."""
+
     text: str | None = None
     """Unsaved editor text."""
     from_disk: bool = False
@@ -61,7 +64,7 @@ class Checker:
         self.workspace = Workspace(root)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="ssmd-check")
         self._lock = threading.Lock()
-        self._pending: dict[str, Change] = {}
+        self._pending: dict[str, DocumentUpdate] = {}
         self._dirty: set[str] = set()
         self.versions: dict[str, int] = {}
         self.results: dict[str, list[Diagnostic]] = {}
@@ -81,7 +84,7 @@ class Checker:
 
     # -- called on the event loop ----------------------------------------------------
 
-    def submit(self, path: str, change: Change) -> None:
+    def submit(self, path: str, change: DocumentUpdate) -> None:
         with self._lock:
             self._pending[path] = change
             self.generation += 1

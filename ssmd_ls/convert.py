@@ -17,9 +17,8 @@ from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
 from ssmd.check import Diagnostic, QuickFix
-from ssmd.completion import Candidate, Completions
-from ssmd.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
-from ssmd.report import rule_url
+from ssmd.ide.completion import Candidate, Completions
+from ssmd.ide.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
 from ssmd.rules import Severity
 from ssmd.span import Position, Span, editor_lines
 
@@ -117,7 +116,7 @@ def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic
         message=found.message if found.suppressed is None else _suppressed_message(found),
         severity=_severity(found),
         code=found.code,
-        code_description=lsp.CodeDescription(href=rule_url(found.code)),
+        code_description=lsp.CodeDescription(href=found.rule.url),
         source=SOURCE,
         data={"rule": found.rule_name},
     )
@@ -161,7 +160,7 @@ def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> l
                 "message": d.message if d.suppressed is None else _suppressed_message(d),
                 "severity": _severity(d).value,
                 "code": d.code,
-                "codeDescription": {"href": rule_url(d.code)},
+                "codeDescription": {"href": d.rule.url},
                 "source": SOURCE,
                 "data": {"rule": d.rule_name},
             }

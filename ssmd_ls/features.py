@@ -1,7 +1,7 @@
 """Formatting, code lenses, folding and selection ranges, document highlights (issue 19).
 
 Registered on the same `server` as `ssmd_ls.requests`; each handler asks the
-library (`ssmd.fmt`, `ssmd.lenses`) on the worker thread and converts the answer.
+library (`ssmd.fmt`, `ssmd.ide.lenses`) on the worker thread and converts the answer.
 
 Semantic tokens are deliberately not offered: every token an ssmd file has
 (keys, scalars, comments) is already coloured by the editor's YAML grammar,
@@ -18,7 +18,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from ssmd.fmt import format_text
-from ssmd.lenses import code_lenses, folding_ranges, highlights, selection_ranges
+from ssmd.ide.lenses import code_lenses, folding_ranges, highlights, selection_ranges
 from ssmd.span import Span
 from ssmd_ls.prologue import Here, on_document
 from ssmd_ls.server import SsmdServer, server

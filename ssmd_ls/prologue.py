@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from lsprotocol import types as lsp
 
 from ssmd.document import Document
-from ssmd.navigation import Location
+from ssmd.ide.navigation import Location
 from ssmd.span import Position, Span
 from ssmd.workspace import Workspace
 from ssmd_ls import convert

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ssmd.document import REGISTRY_DIR, kind_of
-from ssmd.workspace import RootNotFound, find_root
+from ssmd.locate import RootNotFound, find_root
 from ssmd_ls import convert
 from ssmd_ls.checker import Checker
 

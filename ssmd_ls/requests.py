@@ -14,9 +14,9 @@ from functools import partial
 from lsprotocol import types as lsp
 
 from ssmd.check import suppression_fix
-from ssmd.completion import complete
-from ssmd.hover import hover_with_rules
-from ssmd.navigation import (
+from ssmd.ide.completion import complete
+from ssmd.ide.hover import hover_with_rules
+from ssmd.ide.navigation import (
     RenameRefused,
     Symbol,
     definition,

@@ -29,11 +29,11 @@ from pygls.lsp.server import LanguageServer
 from ssmd import __version__ as version_text
 from ssmd.check import Diagnostic
 from ssmd.document import kind_of
-from ssmd.edit.journal import JournalUnreadable, recover_pending
 from ssmd.lintconfig import CONFIG_FILE
 from ssmd.resolve import parse_date
+from ssmd.write.journal import JournalUnreadable, recover_pending
 from ssmd_ls import convert
-from ssmd_ls.checker import Change, Checked, Checker
+from ssmd_ls.checker import Checked, Checker, DocumentUpdate
 from ssmd_ls.documents import count_lines_like_editors
 from ssmd_ls.pygls_fixes import forget_finished_futures
 from ssmd_ls.registries import Registries, current_uri, registries_under, routed
@@ -157,7 +157,7 @@ class SsmdServer(LanguageServer):
     def client_capabilities(self) -> lsp.ClientCapabilities:
         return self.protocol.client_capabilities
 
-    def submit(self, path: str, change: Change) -> None:
+    def submit(self, path: str, change: DocumentUpdate) -> None:
         assert self.checker is not None
         self.checker.submit(path, change)
         self.schedule()
@@ -167,7 +167,7 @@ class SsmdServer(LanguageServer):
         uri = convert.path_to_uri(self.root, path)
         if uri in self.workspace.text_documents:
             return
-        self.submit(path, Change(from_disk=True))
+        self.submit(path, DocumentUpdate(from_disk=True))
 
     def apply_settings(self, raw: Any) -> None:
         settings, problem = parse_settings(raw)
@@ -384,7 +384,8 @@ def did_open(ls: SsmdServer, params: lsp.DidOpenTextDocumentParams) -> None:
     path = ls.path_of(params.text_document.uri)
     if path is not None:
         ls.submit(
-            path, Change(text=params.text_document.text, version=params.text_document.version)
+            path,
+            DocumentUpdate(text=params.text_document.text, version=params.text_document.version),
         )
 
 
@@ -405,7 +406,7 @@ def did_change(ls: SsmdServer, params: lsp.DidChangeTextDocumentParams) -> None:
     if path is None:
         return
     document = ls.workspace.get_text_document(params.text_document.uri)
-    ls.submit(path, Change(text=document.source, version=params.text_document.version))
+    ls.submit(path, DocumentUpdate(text=document.source, version=params.text_document.version))
 
 
 @feature(lsp.TEXT_DOCUMENT_DID_CLOSE)

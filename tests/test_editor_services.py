@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.completion import complete, cursor_context
 from ssmd.document import Kind
-from ssmd.hover import hover
-from ssmd.navigation import (
+from ssmd.ide.completion import complete, cursor_context
+from ssmd.ide.hover import hover
+from ssmd.ide.navigation import (
     RenameRefused,
     Symbol,
     definition,

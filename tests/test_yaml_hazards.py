@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from ssmd.document import load_document
-from ssmd.edit.textedit import NotEditable, TextDocument
 from ssmd.models import Feed
 from ssmd.span import Position
 from ssmd.workspace import Workspace
+from ssmd.write.textedit import NotEditable, TextDocument
 from ssmd_ls.convert import Lines, to_client
 from tests.conftest import run_ssmd
 

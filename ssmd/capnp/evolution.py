@@ -27,7 +27,7 @@ The checker is pure: it compares two descriptions made by
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ssmd.capnp.rules import RULES, Level
@@ -63,7 +63,9 @@ Position = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class SchemaChange:
+    """One difference between two versions of a `.capnp` schema, judged by an evolution rule."""
+
     rule: str
     breaking: bool
     """True when the rule's level is within the level checked (the change breaks the promise)."""
@@ -113,7 +115,7 @@ _Resolved = tuple[dict[str, Any], Env]
 
 @dataclass(slots=True)
 class _Sink:
-    changes: list[Change] = field(default_factory=list)
+    changes: list[SchemaChange] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -127,7 +129,7 @@ class _Checker:
     new_names: dict[str, str] = field(default_factory=dict)
     """New type id -> the new declaration's qualified name."""
     in_progress: set[tuple[str, str, str]] = field(default_factory=set)
-    verdicts: dict[tuple[str, str, str], list[Change]] = field(default_factory=dict)
+    verdicts: dict[tuple[str, str, str], list[SchemaChange]] = field(default_factory=dict)
 
     def add(
         self,
@@ -139,7 +141,7 @@ class _Checker:
     ) -> None:
         spec = RULES[rule]
         self.sink.changes.append(
-            Change(
+            SchemaChange(
                 rule,
                 self.level.includes(spec.level),
                 node,
@@ -153,7 +155,7 @@ class _Checker:
 
     # -- declarations ----------------------------------------------------------------
 
-    def run(self) -> list[Change]:
+    def run(self) -> list[SchemaChange]:
         old_nodes: dict[str, Any] = self.old.get("nodes", {})
         new_nodes: dict[str, Any] = self.new.get("nodes", {})
         self.new_names = {n["id"]: name for name, n in new_nodes.items()}
@@ -821,16 +823,16 @@ class _Checker:
 
 def check_evolution(
     old: dict[str, Any], new: dict[str, Any], level: Level | str = Level.WIRE
-) -> list[Change]:
+) -> list[SchemaChange]:
     """Every change from `old` to `new` (descriptions from `ssmd.capnp.structure`)."""
     return _Checker(old, new, Level(level)).run()
 
 
-def breaking(changes: list[Change]) -> list[Change]:
+def breaking(changes: list[SchemaChange]) -> list[SchemaChange]:
     return [c for c in changes if c.breaking and c.suppressed is None]
 
 
-def _dedupe(changes: list[Change]) -> list[Change]:
+def _dedupe(changes: list[SchemaChange]) -> list[SchemaChange]:
     """One finding per (rule, element, message): a cause reached twice is reported once."""
     seen: set[tuple[str, str, str]] = set()
     kept = []
@@ -958,8 +960,3 @@ def type_name(type_: dict[str, Any], description: dict[str, Any] | None = None) 
             return f"parameter #{type_['param'][1]}"
         return _ANY_NAMES.get(type_.get("any", "anyKind"), "AnyPointer")
     return str(_TYPE_NAMES.get(kind, kind))
-
-
-def with_level(changes: list[Change], level: Level) -> list[Change]:
-    """The same findings judged at another level."""
-    return [replace(c, breaking=level.includes(Level(c.level))) for c in changes]

@@ -9,7 +9,7 @@ import typer
 from ssmd.cli.common import ExitCode, state
 from ssmd.cli.plan import AllowRetroactive
 from ssmd.cli.writing import diagnostic_line, notice
-from ssmd.commit import CommitRefused, commit_registry
+from ssmd.write.commit import CommitRefused, commit_registry
 
 
 def register(app: typer.Typer) -> None:

@@ -65,7 +65,7 @@ class State:
         return (stream or sys.stdout).isatty()
 
     def root(self) -> Path:
-        from ssmd.workspace import RootNotFound, find_root
+        from ssmd.locate import RootNotFound, find_root
 
         try:
             root = find_root(self.root_option)
@@ -76,8 +76,7 @@ class State:
     def roots(self, paths: list[Path]) -> list[Path]:
         """The registries PATH arguments mean (see ssmd.locate); none given: `--root`,
         $SSMD_ROOT, the registry above the working directory, else every one below it."""
-        from ssmd.locate import NoRegistry, registries_for
-        from ssmd.workspace import RootNotFound, find_root
+        from ssmd.locate import NoRegistry, RootNotFound, find_root, registries_for
 
         try:
             if paths:
@@ -168,7 +167,7 @@ def prepare_commands(command: Any) -> Any:
 
 def _recovered(root: Path) -> Path:
     """`root`, after finishing or undoing a several-file write a dead process left half done."""
-    from ssmd.edit.journal import JournalUnreadable, recover_pending
+    from ssmd.write.journal import JournalUnreadable, recover_pending
 
     try:
         recover_pending(root, lambda message: typer.echo(f"note: {message}", err=True))

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ssmd.changes import registry_changes, registry_patch
 from ssmd.check import check
 from ssmd.cli.common import Color, ExitCode, fail, state
 from ssmd.cli.writing import diagnostic_line
 from ssmd.git import GitError, is_repository
+from ssmd.registry_diff import registry_changes, registry_patch
 from ssmd.rules import Severity
 
 

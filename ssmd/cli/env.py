@@ -12,12 +12,12 @@ from ssmd.cli.common import AsOf, Json, KnownAt, as_of_date, echo_json, fail, st
 from ssmd.cli.render import render_environment, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
-from ssmd.edit.environments import Placement, create_environment, update_environment
 from ssmd.effective import configuration, env_file_line, environment_variables
 from ssmd.models import Environment
 from ssmd.resolve import today
 from ssmd.views import environment_view
 from ssmd.workspace import Workspace
+from ssmd.write.environments import Placement, create_environment, update_environment
 
 app = typer.Typer(
     help="Environments: a feed, a schema, keys, transport, storage.", no_args_is_help=True

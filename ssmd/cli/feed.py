@@ -138,7 +138,7 @@ def create(
     --endpoint 'wss://ws-subscriptions-clob.polymarket.com/ws/market'
     """
     from ssmd.cli.writing import write  # the write side only for write commands
-    from ssmd.edit.feeds import VersionFields, create_feed
+    from ssmd.write.feeds import VersionFields, create_feed
 
     fields = VersionFields(
         endpoint,
@@ -189,7 +189,7 @@ def add_version(
     --endpoint wss://api.elections.kalshi.com/trade-api/ws/v2 --rate-limit 20
     """
     from ssmd.cli.writing import write
-    from ssmd.edit.feeds import VersionFields, add_feed_version
+    from ssmd.write.feeds import VersionFields, add_feed_version
 
     fields = VersionFields(
         endpoint,

@@ -10,9 +10,9 @@ import typer
 
 from ssmd.cli.common import ExitCode, fail, state
 from ssmd.document import Kind, kind_of
-from ssmd.edit.atomic import WriteFailed, write_atomically
 from ssmd.fmt import format_text
-from ssmd.workspace import discover
+from ssmd.locate import discover
+from ssmd.write.atomic import WriteFailed, write_atomically
 
 
 def _targets(root: Path, paths: list[Path]) -> list[str]:

@@ -9,7 +9,7 @@ import typer
 
 from ssmd.cli.common import ExitCode, fail, state
 from ssmd.resolve import today
-from ssmd.scaffold import scaffold
+from ssmd.write.scaffold import scaffold
 
 
 def register(app: typer.Typer) -> None:

@@ -6,10 +6,10 @@ import json
 from collections.abc import Callable
 from enum import StrEnum
 
+from ssmd import codes
 from ssmd.effective import ALWAYS
 from ssmd.plan import Action, Difference, EnvironmentPlan, Interval, Plan
 
-RETROACTIVE_CODE = "SSMD401"
 MARKS = {Action.ADDED: "+", Action.REMOVED: "-", Action.CHANGED: "~"}
 
 
@@ -88,7 +88,7 @@ def render_text(plan: Plan) -> str:
     if retro:
         lines.append("")
         lines.append(
-            f"warning {RETROACTIVE_CODE}: this change rewrites history (past dates replay "
+            f"warning {codes.RETROACTIVE_CHANGE}: this change rewrites history (past dates replay "
             "differently):"
         )
         lines += [f"  {line}" for line in retro]
@@ -139,7 +139,7 @@ def render_markdown(plan: Plan) -> str:
         return "\n".join(out) + "\n"
     retro = retroactive_lines(plan)
     if retro:
-        out.append(f"> [!WARNING]\n> **{RETROACTIVE_CODE}: this change rewrites history.**")
+        out.append(f"> [!WARNING]\n> **{codes.RETROACTIVE_CHANGE}: this change rewrites history.**")
         out += [f"> - {line}" for line in retro]
         out.append("")
     out += ["| Environment | Change | From | What changes |", "| --- | --- | --- | --- |"]

@@ -24,13 +24,13 @@ from ssmd.cli.common import (
 from ssmd.cli.render import render_comparison, render_schema, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
-from ssmd.edit.schemas import register_schema, set_schema_status
 from ssmd.evolution_report import render_sarif
 from ssmd.models import CompatibilityLevel, SchemaStatus
 from ssmd.resolve import SchemaRef
 from ssmd.schema_diff import compare_versions
 from ssmd.schema_text import version_text
-from ssmd.views import hash_state, resolve_schema_ref, schema_view
+from ssmd.views import resolve_schema_ref, schema_view, version_hash
+from ssmd.write.schemas import register_schema, set_schema_status
 
 app = typer.Typer(help="Cap'n Proto schemas and their versions.", no_args_is_help=True)
 
@@ -184,11 +184,10 @@ def hash_command(ctx: typer.Context, name: str) -> None:
     mismatch = False
     rows = []
     for version in schema.versions:
-        file = version.schema_file or schema.schema_file
-        state_text = hash_state(workspace, schema, version)
-        mismatch |= state_text in ("differs", "file missing", "file outside exchanges/schemas")
-        actual = workspace.file_hash(f"exchanges/schemas/{file}") or "-"
-        rows.append([version.version, file, version.hash, actual, state_text])
+        checked = version_hash(workspace, schema, version)
+        mismatch |= checked.state.mismatch
+        actual = checked.actual or "-"
+        rows.append([version.version, checked.file, version.hash, actual, checked.state.value])
     typer.echo(table(["VERSION", "FILE", "RECORDED", "FILE HASH", "STATE"], rows))
     if mismatch:
         typer.echo(

@@ -10,13 +10,13 @@ import typer
 
 from ssmd.check import Diagnostic
 from ssmd.cli.common import ExitCode, State, fail
-from ssmd.edit.atomic import Interrupted, WriteFailed
-from ssmd.edit.change import Change, EditRefused
-from ssmd.edit.journal import JournalUnreadable
-from ssmd.edit.lock import LockHeld
-from ssmd.edit.transaction import transact
 from ssmd.report import finding_line, prefix_between
 from ssmd.workspace import Workspace
+from ssmd.write.atomic import Interrupted, WriteFailed
+from ssmd.write.journal import JournalUnreadable
+from ssmd.write.lock import LockHeld
+from ssmd.write.proposal import Proposal, WriteRefused
+from ssmd.write.transaction import transact
 
 
 def diagnostic_line(diagnostic: Diagnostic, root: Path) -> str:
@@ -29,10 +29,10 @@ def notice(message: str) -> None:
     typer.echo(f"note: {message}", err=True)
 
 
-def write(where: State, build: Callable[[Workspace], Change]) -> None:
+def write(where: State, build: Callable[[Workspace], Proposal]) -> None:
     """Build the change, validate it in memory, write it atomically, and say what happened.
 
-    The write runs as a transaction (ssmd.edit.transaction): serialised by the
+    The write runs as a transaction (ssmd.write.transaction): serialised by the
     registry lock, planned on what is on disk under the lock, compare-and-swapped.
     """
     root = where.root()
@@ -43,7 +43,7 @@ def write(where: State, build: Callable[[Workspace], Change]) -> None:
         fail(f"{held}; nothing was written")
     except JournalUnreadable as error:
         fail(str(error))
-    except EditRefused as refusal:
+    except WriteRefused as refusal:
         typer.echo(f"error: {refusal.message}", err=True)
         for diagnostic in refusal.diagnostics:
             typer.echo(diagnostic_line(diagnostic, root), err=True)

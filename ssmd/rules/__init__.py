@@ -3,6 +3,27 @@
 # Importing the rule modules registers their rules.
 from ssmd.rules import environments, feeds, files, history, lint, retroactive, schemas  # noqa: F401
 from ssmd.rules.context import Context
-from ssmd.rules.registry import RULES, Edit, Finding, Fix, NewFile, Rule, Severity, rule
+from ssmd.rules.registry import (
+    RULES,
+    RULES_DOC_URL,
+    Edit,
+    Finding,
+    Fix,
+    NewFile,
+    Rule,
+    Severity,
+    rule,
+)
 
-__all__ = ["RULES", "Context", "Edit", "Finding", "Fix", "NewFile", "Rule", "Severity", "rule"]
+__all__ = [
+    "RULES",
+    "RULES_DOC_URL",
+    "Context",
+    "Edit",
+    "Finding",
+    "Fix",
+    "NewFile",
+    "Rule",
+    "Severity",
+    "rule",
+]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ssmd.capnp.compiler import CompileResult
 from ssmd.history import RepositoryHistory
 from ssmd.models import Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
+from ssmd.resolve import SchemaRef, resolve_as_of, schema_version_for
 from ssmd.workspace import Workspace
 
 
@@ -23,10 +23,8 @@ class Context:
         return resolve_as_of(feed.versions, self.as_of)
 
     def schema_version(self, schema: Schema, ref: SchemaRef) -> SchemaVersion | None:
-        """A pinned ref's version by id; an unpinned one as of the date (drafts never)."""
-        if ref.pinned:
-            return next((v for v in schema.versions if v.version == ref.version), None)
-        return resolve_as_of(schema.versions, self.as_of, resolvable_schema_version())
+        """The version `ref` means on the checked date (`ssmd.resolve.schema_version_for`)."""
+        return schema_version_for(schema, ref, self.as_of)
 
     @property
     def history(self) -> RepositoryHistory:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ssmd import codes
 from ssmd.document import Document, Kind
 from ssmd.models import (
     NAME_PATTERN,
@@ -20,6 +21,7 @@ from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Edit, Finding, Fix, NewFile, Severity, rule
 from ssmd.suggest import closest
+from ssmd.templates import starter_feed
 
 FEED = ("feed",)
 SCHEMA = ("schema",)
@@ -36,7 +38,7 @@ def _suggest(name: str, candidates: list[str], path: tuple[str, ...]) -> tuple[s
     return f"; did you mean '{close}'?", Fix(f"Change to '{close}'", (Edit(close, path),))
 
 
-@rule("SSMD301", "unknown-feed", Severity.ERROR, Kind.ENVIRONMENT)
+@rule(codes.UNKNOWN_FEED, "unknown-feed", Severity.ERROR, Kind.ENVIRONMENT)
 def feed_exists(document: Document, context: Context) -> Iterator[Finding]:
     """The environment's `feed` names no feed in exchanges/feeds/."""
     env = _environment(document)
@@ -48,19 +50,19 @@ def feed_exists(document: Document, context: Context) -> Iterator[Finding]:
 
 
 def _create_feed(name: str, context: Context) -> tuple[Fix, ...]:
-    """The "Create feed NAME" fix: the write side's feed template, at the name's path."""
+    """The "Create feed NAME" fix: the one feed template (`ssmd.templates`), at the name's path."""
     if not NAME_PATTERN.match(name):  # the path comes from the name: never outside feeds/
         return ()
-    # Imported here: the write side (ruamel) loads only when this finding has a fix to offer.
-    from ssmd.edit.feeds import starter_feed
-
-    path, text = starter_feed(name, context.as_of)
+    starter = starter_feed(name, context.as_of)
+    if starter is None:
+        return ()
+    path, text = starter
     if (context.workspace.root / path).exists():  # a file that does not load: not ours
         return ()
     return (Fix(f"Create feed '{name}' ({path})", (), (NewFile(path, text),)),)
 
 
-@rule("SSMD302", "unknown-schema", Severity.ERROR, Kind.ENVIRONMENT)
+@rule(codes.UNKNOWN_SCHEMA, "unknown-schema", Severity.ERROR, Kind.ENVIRONMENT)
 def schema_exists(document: Document, context: Context) -> Iterator[Finding]:
     """The environment's `schema` names no schema in exchanges/schemas/."""
     env = _environment(document)
@@ -91,7 +93,7 @@ def _pinned(document: Document, context: Context):  # type: ignore[no-untyped-de
     return env, ref, schema
 
 
-@rule("SSMD303", "unknown-schema-version", Severity.ERROR, Kind.ENVIRONMENT)
+@rule(codes.UNKNOWN_SCHEMA_VERSION, "unknown-schema-version", Severity.ERROR, Kind.ENVIRONMENT)
 def schema_version_exists(document: Document, context: Context) -> Iterator[Finding]:
     """The environment pins a version the schema does not have."""
     found = _pinned(document, context)
@@ -115,7 +117,12 @@ def _switch_to_current(
     return Fix(f"Use {target} ({current.status.value}, in effect)", (Edit(target, SCHEMA),))
 
 
-@rule("SSMD304", "draft-schema-in-environment", Severity.ERROR, Kind.ENVIRONMENT)
+@rule(
+    codes.DRAFT_SCHEMA_IN_ENVIRONMENT,
+    "draft-schema-in-environment",
+    Severity.ERROR,
+    Kind.ENVIRONMENT,
+)
 def no_draft_schema(document: Document, context: Context) -> Iterator[Finding]:
     """An environment may not reference a `draft` schema version.
 
@@ -135,7 +142,12 @@ def no_draft_schema(document: Document, context: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SSMD305", "deprecated-schema-in-environment", Severity.WARNING, Kind.ENVIRONMENT)
+@rule(
+    codes.DEPRECATED_SCHEMA_IN_ENVIRONMENT,
+    "deprecated-schema-in-environment",
+    Severity.WARNING,
+    Kind.ENVIRONMENT,
+)
 def deprecated_schema(document: Document, context: Context) -> Iterator[Finding]:
     """An environment references a `deprecated` schema version; move it to a current one."""
     found = _pinned(document, context)
@@ -151,7 +163,7 @@ def deprecated_schema(document: Document, context: Context) -> Iterator[Finding]
         )
 
 
-@rule("SSMD306", "nothing-in-effect", Severity.ERROR, Kind.ENVIRONMENT)
+@rule(codes.NOTHING_IN_EFFECT, "nothing-in-effect", Severity.ERROR, Kind.ENVIRONMENT)
 def something_in_effect(document: Document, context: Context) -> Iterator[Finding]:
     """The feed, or an unpinned schema, has no version in effect on the date (default today).
 
@@ -179,7 +191,7 @@ def something_in_effect(document: Document, context: Context) -> Iterator[Findin
         )
 
 
-@rule("SSMD307", "inactive-feed", Severity.WARNING, Kind.ENVIRONMENT)
+@rule(codes.INACTIVE_FEED, "inactive-feed", Severity.WARNING, Kind.ENVIRONMENT)
 def feed_is_active(document: Document, context: Context) -> Iterator[Finding]:
     """The environment uses a feed whose status is not `active`."""
     env = _environment(document)
@@ -188,7 +200,7 @@ def feed_is_active(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(f"feed {feed.name} is {feed.status.value}", FEED)
 
 
-@rule("SSMD308", "undeclared-auth-key", Severity.WARNING, Kind.ENVIRONMENT)
+@rule(codes.UNDECLARED_AUTH_KEY, "undeclared-auth-key", Severity.WARNING, Kind.ENVIRONMENT)
 def keys_for_auth(document: Document, context: Context) -> Iterator[Finding]:
     """The feed version in effect authenticates with a method the environment declares no key for.
 
@@ -212,7 +224,12 @@ def keys_for_auth(document: Document, context: Context) -> Iterator[Finding]:
     )
 
 
-@rule("SSMD309", "storage-transport-inconsistent", Severity.ERROR, Kind.ENVIRONMENT)
+@rule(
+    codes.STORAGE_TRANSPORT_INCONSISTENT,
+    "storage-transport-inconsistent",
+    Severity.ERROR,
+    Kind.ENVIRONMENT,
+)
 def storage_and_transport(document: Document, context: Context) -> Iterator[Finding]:
     """The `storage` or `transport` block does not hang together.
 

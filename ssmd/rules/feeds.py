@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
+from ssmd import codes
 from ssmd.calendars import (
     available_timezones,
     is_known_calendar,
@@ -41,7 +42,7 @@ def _versions(document: Document) -> Sequence[FeedVersion | SchemaVersion]:
     return model.versions if isinstance(model, Feed | Schema) else ()
 
 
-@rule("SSMD101", "duplicate-version", Severity.ERROR, Kind.FEED, Kind.SCHEMA)
+@rule(codes.DUPLICATE_VERSION, "duplicate-version", Severity.ERROR, Kind.FEED, Kind.SCHEMA)
 def unique_version_ids(document: Document, context: Context) -> Iterator[Finding]:
     """Two versions of one feed or schema share a version id."""
     seen: set[str] = set()
@@ -54,7 +55,13 @@ def unique_version_ids(document: Document, context: Context) -> Iterator[Finding
         seen.add(version.version)
 
 
-@rule("SSMD102", "duplicate-effective-from", Severity.ERROR, Kind.FEED, Kind.SCHEMA)
+@rule(
+    codes.DUPLICATE_EFFECTIVE_FROM,
+    "duplicate-effective-from",
+    Severity.ERROR,
+    Kind.FEED,
+    Kind.SCHEMA,
+)
 def unique_effective_dates(document: Document, context: Context) -> Iterator[Finding]:
     """Two versions take effect on the same day, so "which one is in effect" has no answer."""
     seen: dict[object, str] = {}
@@ -69,7 +76,7 @@ def unique_effective_dates(document: Document, context: Context) -> Iterator[Fin
         seen.setdefault(version.effective_from, version.version)
 
 
-@rule("SSMD103", "endpoint-scheme", Severity.ERROR, Kind.FEED)
+@rule(codes.ENDPOINT_SCHEME, "endpoint-scheme", Severity.ERROR, Kind.FEED)
 def endpoint_fits_protocol(document: Document, context: Context) -> Iterator[Finding]:
     """The endpoint's URL scheme must fit the version's `protocol`.
 
@@ -97,7 +104,7 @@ def endpoint_fits_protocol(document: Document, context: Context) -> Iterator[Fin
         )
 
 
-@rule("SSMD104", "unknown-timezone", Severity.ERROR, Kind.FEED)
+@rule(codes.UNKNOWN_TIMEZONE, "unknown-timezone", Severity.ERROR, Kind.FEED)
 def known_timezone(document: Document, context: Context) -> Iterator[Finding]:
     """The calendar's `timezone` must be an IANA zone name such as `America/New_York`."""
     feed = document.model
@@ -116,7 +123,7 @@ def known_timezone(document: Document, context: Context) -> Iterator[Finding]:
     yield Finding(f"unknown time zone '{zone}'; {hint}", ("calendar", "timezone"), fix=fix)
 
 
-@rule("SSMD105", "unknown-holiday-calendar", Severity.ERROR, Kind.FEED)
+@rule(codes.UNKNOWN_HOLIDAY_CALENDAR, "unknown-holiday-calendar", Severity.ERROR, Kind.FEED)
 def known_holiday_calendar(document: Document, context: Context) -> Iterator[Finding]:
     """The calendar's `holiday_calendar` must be one ssmd knows (or `none`).
 

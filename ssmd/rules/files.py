@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ssmd import codes
 from ssmd.document import Document, Kind
 from ssmd.models import excerpt
 from ssmd.rules.context import Context
@@ -23,7 +24,7 @@ def _problems(document: Document, code: str) -> Iterator[Finding]:
         yield Finding(problem.message, span=problem.span, fix=fix)
 
 
-@rule("SSMD001", "yaml-syntax", Severity.ERROR, *YAML_KINDS)
+@rule(codes.YAML_SYNTAX, "yaml-syntax", Severity.ERROR, *YAML_KINDS)
 def yaml_syntax(document: Document, context: Context) -> Iterator[Finding]:
     """The file is not valid YAML.
 
@@ -33,45 +34,45 @@ def yaml_syntax(document: Document, context: Context) -> Iterator[Finding]:
     tab used for indentation. The message ends with a hint for the common
     cases.
     """
-    return _problems(document, "SSMD001")
+    return _problems(document, codes.YAML_SYNTAX)
 
 
-@rule("SSMD002", "duplicate-key", Severity.ERROR, *YAML_KINDS)
+@rule(codes.DUPLICATE_KEY, "duplicate-key", Severity.ERROR, *YAML_KINDS)
 def duplicate_key(document: Document, context: Context) -> Iterator[Finding]:
     """A key appears twice in one mapping.
 
     YAML loaders disagree on which value wins, so ssmd refuses the file; the
     first occurrence is the one ssmd keeps meanwhile.
     """
-    return _problems(document, "SSMD002")
+    return _problems(document, codes.DUPLICATE_KEY)
 
 
-@rule("SSMD003", "unknown-key", Severity.ERROR, *YAML_KINDS)
+@rule(codes.UNKNOWN_KEY, "unknown-key", Severity.ERROR, *YAML_KINDS)
 def unknown_key(document: Document, context: Context) -> Iterator[Finding]:
     """A key that this kind of file does not have: usually a typo.
 
     The message suggests the closest known key, and a quick fix applies it.
     """
-    return _problems(document, "SSMD003")
+    return _problems(document, codes.UNKNOWN_KEY)
 
 
-@rule("SSMD004", "missing-key", Severity.ERROR, *YAML_KINDS)
+@rule(codes.MISSING_KEY, "missing-key", Severity.ERROR, *YAML_KINDS)
 def missing_key(document: Document, context: Context) -> Iterator[Finding]:
     """A required key is missing (for example a version without `endpoint`)."""
-    return _problems(document, "SSMD004")
+    return _problems(document, codes.MISSING_KEY)
 
 
-@rule("SSMD005", "invalid-value", Severity.ERROR, *YAML_KINDS)
+@rule(codes.INVALID_VALUE, "invalid-value", Severity.ERROR, *YAML_KINDS)
 def invalid_value(document: Document, context: Context) -> Iterator[Finding]:
     """A value has the wrong type, format, enum member or range.
 
     Examples: `type: websockets`, `effective_from: 2025-13-01`,
     `rate_limit_per_second: 0`, a name with capitals.
     """
-    return _problems(document, "SSMD005")
+    return _problems(document, codes.INVALID_VALUE)
 
 
-@rule("SSMD006", "name-mismatch", Severity.ERROR, *YAML_KINDS)
+@rule(codes.NAME_MISMATCH, "name-mismatch", Severity.ERROR, *YAML_KINDS)
 def name_matches_file(document: Document, context: Context) -> Iterator[Finding]:
     """A file's `name` must equal its file name without `.yaml`.
 
@@ -89,7 +90,7 @@ def name_matches_file(document: Document, context: Context) -> Iterator[Finding]
         )
 
 
-@rule("SSMD007", "duplicate-name", Severity.ERROR, *YAML_KINDS)
+@rule(codes.DUPLICATE_NAME, "duplicate-name", Severity.ERROR, *YAML_KINDS)
 def unique_name(document: Document, context: Context) -> Iterator[Finding]:
     """Two files of the same kind define the same name."""
     name = document.declared_name

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
+from ssmd import codes
 from ssmd.document import Document, Kind, load_document
 from ssmd.models import Schema, SchemaVersion
 from ssmd.resolve import in_date_order
@@ -28,7 +29,12 @@ from ssmd.schema_diff import (
 from ssmd.span import Span
 
 
-@rule("SSMD206", "older-version-not-in-history", Severity.WARNING, Kind.SCHEMA)
+@rule(
+    codes.OLDER_VERSION_NOT_IN_HISTORY,
+    "older-version-not-in-history",
+    Severity.WARNING,
+    Kind.SCHEMA,
+)
 def older_version_in_history(document: Document, context: Context) -> Iterator[Finding]:
     """An older version's hash is found neither in the work tree nor in the file's git history.
 
@@ -64,7 +70,7 @@ def older_version_in_history(document: Document, context: Context) -> Iterator[F
                 )
 
 
-@rule("SSMD209", "status-went-backwards", Severity.ERROR, Kind.SCHEMA)
+@rule(codes.STATUS_WENT_BACKWARDS, "status-went-backwards", Severity.ERROR, Kind.SCHEMA)
 def status_moves_forward(document: Document, context: Context) -> Iterator[Finding]:
     """A version's status went backwards relative to the file committed at HEAD.
 
@@ -99,7 +105,13 @@ def status_moves_forward(document: Document, context: Context) -> Iterator[Findi
             )
 
 
-@rule("SSMD208", "compatibility-contradicted", Severity.ERROR, Kind.SCHEMA, Kind.CAPNP)
+@rule(
+    codes.COMPATIBILITY_CONTRADICTED,
+    "compatibility-contradicted",
+    Severity.ERROR,
+    Kind.SCHEMA,
+    Kind.CAPNP,
+)
 def compatibility_holds(document: Document, context: Context) -> Iterator[Finding]:
     """`compatible_with` claims a compatibility that the Cap'n Proto structures contradict.
 

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ssmd import codes
 from ssmd.document import Document, Kind
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Finding, Severity, rule
 
-ENGINE_CODES = frozenset({"SSMD010", "SSMD011", "SSMD012"})
+ENGINE_CODES = frozenset(
+    {codes.INVALID_CONFIG, codes.INVALID_SUPPRESSION, codes.UNUSED_SUPPRESSION}
+)
 """Codes the engine reports, not a per-document check."""
 
 ALL_KINDS = (Kind.FEED, Kind.SCHEMA, Kind.ENVIRONMENT, Kind.CAPNP)
 
 
-@rule("SSMD010", "invalid-config", Severity.ERROR)
+@rule(codes.INVALID_CONFIG, "invalid-config", Severity.ERROR)
 def invalid_config(document: Document, context: Context) -> Iterator[Finding]:
     """The registry's `ssmd.yaml` has an unknown key, rule code or severity.
 
@@ -29,7 +32,7 @@ def invalid_config(document: Document, context: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule("SSMD011", "invalid-suppression", Severity.WARNING, *ALL_KINDS)
+@rule(codes.INVALID_SUPPRESSION, "invalid-suppression", Severity.WARNING, *ALL_KINDS)
 def invalid_suppression(document: Document, context: Context) -> Iterator[Finding]:
     """A `# ssmd: ignore[...]` comment that suppresses nothing because it is malformed.
 
@@ -41,7 +44,7 @@ def invalid_suppression(document: Document, context: Context) -> Iterator[Findin
     return iter(())
 
 
-@rule("SSMD012", "unused-suppression", Severity.WARNING, *ALL_KINDS)
+@rule(codes.UNUSED_SUPPRESSION, "unused-suppression", Severity.WARNING, *ALL_KINDS)
 def unused_suppression(document: Document, context: Context) -> Iterator[Finding]:
     """A `# ssmd: ignore[...]` comment covers a line with no such finding.
 

@@ -17,6 +17,9 @@ from ssmd.document import Kind
 from ssmd.span import Span
 from ssmd.yamlsource import ModelPath
 
+RULES_DOC_URL = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/rules.md"
+"""The rules' documentation (docs/rules.md); each rule has an anchor there (`Rule.url`)."""
+
 if TYPE_CHECKING:
     from ssmd.document import Document
     from ssmd.rules.context import Context
@@ -85,6 +88,11 @@ class Rule:
     severity: Severity
     kinds: frozenset[Kind]
     check: Check
+
+    @property
+    def url(self) -> str:
+        """Where this rule is documented (SARIF `helpUri`, LSP `codeDescription`)."""
+        return f"{RULES_DOC_URL}#{self.code.lower()}"
 
     @property
     def summary(self) -> str:

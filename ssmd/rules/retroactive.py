@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ssmd import codes
 from ssmd.document import Document, Kind, load_document
 from ssmd.models import Feed, FeedVersion, Schema, SchemaStatus, SchemaVersion
 from ssmd.resolve import today
@@ -21,12 +22,11 @@ from ssmd.rules.registry import Finding, Severity, rule
 if TYPE_CHECKING:
     from ssmd.check import Diagnostic
 
-RETROACTIVE = "SSMD401"
 NOT_REPLAYED = {"breaking_changes", "compatible_with"}
 """Version fields that do not change what a replay does (documentation of compatibility)."""
 
 
-@rule(RETROACTIVE, "retroactive-change", Severity.WARNING, Kind.FEED, Kind.SCHEMA)
+@rule(codes.RETROACTIVE_CHANGE, "retroactive-change", Severity.WARNING, Kind.FEED, Kind.SCHEMA)
 def retroactive_change(document: Document, context: Context) -> Iterator[Finding]:
     """A feed or schema version changed in a way whose effect starts before today.
 
@@ -66,7 +66,7 @@ def retroactive_change(document: Document, context: Context) -> Iterator[Finding
 
 def refused_retroactive(diagnostic: Diagnostic, allowed: bool) -> bool:
     """Whether a finding blocks `ssmd commit` / `validate --base`: SSMD401 unless allowed."""
-    return diagnostic.code == RETROACTIVE and not allowed
+    return diagnostic.code == codes.RETROACTIVE_CHANGE and not allowed
 
 
 def _advice() -> str:

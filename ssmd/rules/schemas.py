@@ -6,13 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from ssmd import codes
 from ssmd.capnp.imports import scan_imports
+from ssmd.confine import escapes_schemas_dir, import_escapes, schema_file_path
 from ssmd.document import Document, Kind
 from ssmd.models import Schema, SchemaVersion, excerpt
 from ssmd.rules.context import Context
 from ssmd.rules.registry import Edit, Finding, Fix, Severity, rule
 from ssmd.span import Span
-from ssmd.workspace import escapes_schemas_dir, import_escapes, schema_file_path
 from ssmd.yamlsource import ModelPath
 
 
@@ -40,7 +41,7 @@ def versions_by_file(schema: Schema) -> dict[str, list[tuple[int, SchemaVersion]
     return grouped
 
 
-@rule("SSMD201", "schema-file-missing", Severity.ERROR, Kind.SCHEMA)
+@rule(codes.SCHEMA_FILE_MISSING, "schema-file-missing", Severity.ERROR, Kind.SCHEMA)
 def schema_file_exists(document: Document, context: Context) -> Iterator[Finding]:
     """The `.capnp` file a schema (or one of its versions) names does not exist."""
     if not isinstance(document.model, Schema):
@@ -56,7 +57,7 @@ def schema_file_exists(document: Document, context: Context) -> Iterator[Finding
             )
 
 
-@rule("SSMD202", "hash-mismatch", Severity.ERROR, Kind.SCHEMA)
+@rule(codes.HASH_MISMATCH, "hash-mismatch", Severity.ERROR, Kind.SCHEMA)
 def hash_matches_file(document: Document, context: Context) -> Iterator[Finding]:
     """A version's `hash` does not match the schema file's bytes.
 
@@ -86,7 +87,7 @@ def hash_matches_file(document: Document, context: Context) -> Iterator[Finding]
 _PARSE_HINT = " (often a missing ';' or brace just before this point)"
 
 
-@rule("SSMD203", "schema-compile-error", Severity.ERROR, Kind.CAPNP)
+@rule(codes.SCHEMA_COMPILE_ERROR, "schema-compile-error", Severity.ERROR, Kind.CAPNP)
 def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
     """The `.capnp` file does not compile.
 
@@ -95,7 +96,7 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
     compile is flagged at the import.
     """
     for problem in document.problems:
-        if problem.code == "SSMD203":  # not even read: too large
+        if problem.code == codes.SCHEMA_COMPILE_ERROR:  # not even read: too large
             yield Finding(problem.message, span=problem.span)
     result = context.compiled(document.path)
     if result is None or result.ok:
@@ -126,7 +127,7 @@ def schema_compiles(document: Document, context: Context) -> Iterator[Finding]:
         )
 
 
-@rule("SSMD204", "schema-file-escapes", Severity.ERROR, *Kind)
+@rule(codes.SCHEMA_FILE_ESCAPES, "schema-file-escapes", Severity.ERROR, *Kind)
 def schema_file_confined(document: Document, context: Context) -> Iterator[Finding]:
     """`schema_file` must name a file inside `exchanges/schemas/` (no `..`, no absolute path).
 
@@ -136,7 +137,7 @@ def schema_file_confined(document: Document, context: Context) -> Iterator[Findi
     ssmd read, hash or print a file from elsewhere on the machine.
     """
     for problem in document.problems:
-        if problem.code == "SSMD204":
+        if problem.code == codes.SCHEMA_FILE_ESCAPES:
             yield Finding(problem.message, span=problem.span)
     if document.kind is Kind.CAPNP:
         for imported in scan_imports(document.text):
@@ -158,7 +159,7 @@ def schema_file_confined(document: Document, context: Context) -> Iterator[Findi
             )
 
 
-@rule("SSMD205", "unknown-compatible-version", Severity.ERROR, Kind.SCHEMA)
+@rule(codes.UNKNOWN_COMPATIBLE_VERSION, "unknown-compatible-version", Severity.ERROR, Kind.SCHEMA)
 def compatible_with_known(document: Document, context: Context) -> Iterator[Finding]:
     """`compatible_with` may only name other versions of the same schema."""
     if not isinstance(document.model, Schema):
@@ -178,7 +179,7 @@ def compatible_with_known(document: Document, context: Context) -> Iterator[Find
             yield Finding(message, ("versions", index, "compatible_with", position))
 
 
-@rule("SSMD207", "circular-import", Severity.ERROR, Kind.CAPNP)
+@rule(codes.CIRCULAR_IMPORT, "circular-import", Severity.ERROR, Kind.CAPNP)
 def no_import_cycle(document: Document, context: Context) -> Iterator[Finding]:
     """Schema files import each other in a circle; break the cycle."""
     cyclic = context.workspace.cyclic_files()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.edit.atomic import TEMP_SUFFIX
+from ssmd.write.atomic import TEMP_SUFFIX
 
 from .fuzzing import SAMPLE
 

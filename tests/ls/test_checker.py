@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import ssmd_ls.checker as checker_module
-from ssmd_ls.checker import Change, Checker
+from ssmd_ls.checker import Checker, DocumentUpdate
 
 DAY = dt.date(2026, 3, 1)
 DEV = "exchanges/environments/kalshi-dev.yaml"
@@ -28,7 +28,7 @@ def test_rapid_edits_coalesce_into_one_check_of_the_newest_text(sample_root: Pat
     text = (sample_root / DEV).read_text()
     for version, feed in enumerate(("k", "ka", "kal", "kalsh", "kalshy"), start=2):
         checker.submit(
-            DEV, Change(text=text.replace("feed: kalshi", f"feed: {feed}"), version=version)
+            DEV, DocumentUpdate(text=text.replace("feed: kalshi", f"feed: {feed}"), version=version)
         )
     [checked] = checker.check_dirty(DAY)
     assert checked.version == 6
@@ -39,7 +39,7 @@ def test_rapid_edits_coalesce_into_one_check_of_the_newest_text(sample_root: Pat
 def test_feed_edit_rechecks_exactly_its_environments(sample_root: Path) -> None:
     checker = loaded(sample_root)
     text = (sample_root / FEED).read_text()
-    checker.submit(FEED, Change(text=text.replace("status: active", "status: inactive")))
+    checker.submit(FEED, DocumentUpdate(text=text.replace("status: active", "status: inactive")))
     checked = {c.path: c for c in checker.check_dirty(DAY)}
     assert set(checked) == {FEED, DEV, "exchanges/environments/kalshi-prod.yaml"}
     assert [d.code for d in checked[DEV].diagnostics] == ["SSMD307"]
@@ -56,7 +56,7 @@ def test_newer_text_stops_a_long_check_and_keeps_the_rest(
     def check_then_edit(*args: Any, **kwargs: Any) -> Any:
         calls.append(list(args[1]))
         if len(calls) == 1:  # an edit arrives while the first chunk is being checked
-            checker.submit(DEV, Change(text=(sample_root / DEV).read_text(), version=9))
+            checker.submit(DEV, DocumentUpdate(text=(sample_root / DEV).read_text(), version=9))
         return real_check(*args, **kwargs)
 
     monkeypatch.setattr(checker_module, "check_report", check_then_edit)
@@ -70,7 +70,7 @@ def test_newer_text_stops_a_long_check_and_keeps_the_rest(
 
 def test_removed_file_gets_an_empty_result(sample_root: Path) -> None:
     checker = loaded(sample_root)
-    checker.submit(DEV, Change(removed=True))
+    checker.submit(DEV, DocumentUpdate(removed=True))
     checked = {c.path: c for c in checker.check_dirty(DAY)}
     assert checked[DEV].diagnostics == []
     assert DEV not in checker.workspace.documents

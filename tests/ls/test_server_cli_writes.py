@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from ssmd.edit.journal import journal_path
+from ssmd.write.journal import journal_path
 from tests.conftest import run_ssmd
 from tests.ls.conftest import Session
 from tests.ls.lsp_helpers import codes

@@ -17,7 +17,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
 import ssmd
-from ssmd.edit.journal import journal_path
+from ssmd.write.journal import journal_path
 from tests.ls.conftest import root_of
 from tests.ls.lsp_helpers import REPO, codes, open_document, until
 from tests.write.test_journal import interrupted_write

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from ssmd.check import Diagnostic, check
-from ssmd.edit.feeds import starter_feed
 from ssmd.report import Checked, render_json
 from ssmd.workspace import Workspace
+from ssmd.templates import starter_feed
 
 DEV = "exchanges/environments/kalshi-dev.yaml"
 DAY = dt.date(2026, 3, 1)

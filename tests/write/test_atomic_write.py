@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.edit.atomic import WriteFailed, temp_files, write_atomically
+from ssmd.write.atomic import WriteFailed, temp_files, write_atomically
 from tests.conftest import run_ssmd
 from tests.write.textdiff import snapshot
 
@@ -72,7 +72,7 @@ _PAUSING_WRITER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from ssmd.edit import atomic
+    from ssmd.write import atomic
 
     def pause(source, destination):
         print("staged", flush=True)

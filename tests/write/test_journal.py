@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.edit.atomic import _stage
-from ssmd.edit.journal import Entry, journal_path, recover, write_journal
+from ssmd.write.atomic import _stage
+from ssmd.write.journal import Entry, journal_path, recover, write_journal
 from tests.conftest import REPO, run_ssmd
 
 YAML = "exchanges/schemas/trade.yaml"

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.edit.atomic import Conflict, temp_files, write_atomically
-from ssmd.edit.change import Change, EditRefused
-from ssmd.edit.feeds import VersionFields, add_feed_version
-from ssmd.edit.lock import LockHeld, RegistryLock, lock_path, read_holder
-from ssmd.edit.transaction import MAX_ROUNDS, transact
 from ssmd.workspace import Workspace
+from ssmd.write.atomic import Conflict, temp_files, write_atomically
+from ssmd.write.feeds import VersionFields, add_feed_version
+from ssmd.write.lock import LockHeld, RegistryLock, lock_path, read_holder
+from ssmd.write.proposal import Proposal, WriteRefused
+from ssmd.write.transaction import MAX_ROUNDS, transact
 from tests.conftest import run_ssmd
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from ssmd.edit.lock import RegistryLock
+from ssmd.write.lock import RegistryLock
 with RegistryLock(Path(sys.argv[1]), command="ssmd feed add-version slowpoke"):
     print("held", flush=True)
     if float(sys.argv[2]) < 0:
@@ -209,7 +209,7 @@ def test_an_editor_save_after_the_read_is_planned_on_not_overwritten(sample_root
     feed = sample_root / "exchanges/feeds/kalshi.yaml"
     calls = 0
 
-    def build(workspace: Workspace) -> Change:
+    def build(workspace: Workspace) -> Proposal:
         nonlocal calls
         calls += 1
         if calls == 1:  # after the read, before the rename: an editor saves a comment
@@ -226,11 +226,11 @@ def test_an_editor_save_after_the_read_is_planned_on_not_overwritten(sample_root
 def test_a_file_that_keeps_changing_is_refused_with_a_sentence(sample_root: Path) -> None:
     feed = sample_root / "exchanges/feeds/kalshi.yaml"
 
-    def build(workspace: Workspace) -> Change:
+    def build(workspace: Workspace) -> Proposal:
         feed.write_text(feed.read_text() + "#\n")  # every plan is overtaken at once
         return add_feed_version(workspace, "kalshi", dt.date(2030, 1, 1), VersionFields(), "v9")
 
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(WriteRefused) as refused:
         transact(sample_root, build, timeout=5)
     assert "kept changing on disk" in refused.value.message
     assert f"({MAX_ROUNDS} tries)" in refused.value.message

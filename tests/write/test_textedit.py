@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ssmd.edit.textedit import FlowList, NotEditable, TextDocument, render_scalar
+from ssmd.write.textedit import NotEditable, TextDocument
+from ssmd.yamlemit import FlowList, render_scalar
 from ssmd.yamlsource import parse_yaml
 from tests.conftest import run_ssmd
 

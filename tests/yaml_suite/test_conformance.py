@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from ssmd.edit.textedit import NotEditable, TextDocument
 from ssmd.span import LineIndex
+from ssmd.write.textedit import NotEditable, TextDocument
 from ssmd.yamlsource import ModelPath, ParsedYaml, SyntaxProblem, parse_yaml
 from tests.yaml_suite import SUITE_DATA, SuiteCase, suite_cases
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from ssmd.edit.textedit import FlowList, NotEditable, TextDocument
+from ssmd.write.textedit import NotEditable, TextDocument
+from ssmd.yamlemit import FlowList
 from ssmd.yamlsource import ModelPath, parse_yaml
 from tests.yaml_suite import SUITE_DATA, suite_cases
 

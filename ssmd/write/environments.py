@@ -11,17 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssmd.document import Kind, registry_path
-from ssmd.edit.change import (
-    Change,
-    EditRefused,
-    editable,
-    encode,
-    existing,
-    model_keys,
-    require_name,
-    require_new,
-)
-from ssmd.edit.textedit import FlowList, TextDocument
 from ssmd.models import (
     NAME_PATTERN,
     Environment,
@@ -34,6 +23,18 @@ from ssmd.models import (
     TransportType,
 )
 from ssmd.workspace import Workspace
+from ssmd.write.proposal import (
+    Proposal,
+    WriteRefused,
+    editable,
+    encode,
+    existing,
+    model_keys,
+    require_name,
+    require_new,
+)
+from ssmd.write.textedit import TextDocument
+from ssmd.yamlemit import FlowList
 
 ENVIRONMENT_KEYS = model_keys(Environment)
 STORAGE_KEYS = model_keys(Storage)
@@ -57,7 +58,7 @@ class Placement:
 
     def transport(self) -> dict[str, Any] | None:
         if self.transport_url is not None and self.no_transport:
-            raise EditRefused("give either --transport-url or --no-transport, not both")
+            raise WriteRefused("give either --transport-url or --no-transport, not both")
         if self.transport_url is not None:
             return {"type": TransportType.NATS.value, "url": self.transport_url}
         if self.no_transport:
@@ -74,7 +75,7 @@ class Placement:
         }
         s3 = {key: value for key, value in s3.items() if value is not None}
         if self.storage_path is not None and s3:
-            raise EditRefused(
+            raise WriteRefused(
                 "give either --storage-path (local storage) or --s3-* options, not both"
             )
         if self.storage_path is not None:
@@ -89,17 +90,17 @@ def parse_key(text: str) -> tuple[str, dict[str, Any]]:
     parts = text.split(":")
     types = ", ".join(t.value for t in KeyType)
     if len(parts) != 3 or not parts[2]:
-        raise EditRefused(
+        raise WriteRefused(
             f"'{text}' is not a key: write NAME:TYPE:FIELD[,FIELD...], "
             "e.g. kalshi:api_key:api_key,api_secret"
         )
     name, key_type, field_list = parts
     fields = [f.strip() for f in field_list.split(",")]
     if key_type not in {t.value for t in KeyType}:
-        raise EditRefused(f"'{key_type}' in --key {text} is not a key type ({types})")
+        raise WriteRefused(f"'{key_type}' in --key {text} is not a key type ({types})")
     bad = [f for f in [name, *fields] if not _FIELD.match(f)]
     if bad:
-        raise EditRefused(
+        raise WriteRefused(
             f"'{bad[0]}' in --key {text} is not a valid name: use lowercase letters, digits, "
             "'-' and '_'"
         )
@@ -135,7 +136,7 @@ def create_environment(
     schema: str,
     placement: Placement,
     keys: list[str] | None = None,
-) -> Change:
+) -> Proposal:
     require_name(Kind.ENVIRONMENT, name)
     path = registry_path(Kind.ENVIRONMENT, name)
     require_new(workspace, Kind.ENVIRONMENT, name, path)
@@ -147,7 +148,7 @@ def create_environment(
         data["transport"] = transport
     if storage is not None:
         data["storage"] = storage
-    return Change(
+    return Proposal(
         {path: encode(TextDocument.new(data, path))},
         [f"environment {name}: created (feed {feed}, schema {schema})"],
     )
@@ -160,12 +161,12 @@ def update_environment(
     feed: str | None = None,
     schema: str | None = None,
     keys: list[str] | None = None,
-) -> Change:
+) -> Proposal:
     """Change only what is given; a storage of the same type keeps its other keys, and a
     `--key` replaces only the entry of that name."""
     transport, storage = placement.transport(), placement.storage()
     if feed is None and schema is None and transport is None and storage is None and not keys:
-        raise EditRefused(
+        raise WriteRefused(
             "nothing to change: pass --feed, --schema, --key, --transport-url, --no-transport, "
             "--storage-path or an --s3-* option"
         )
@@ -194,8 +195,8 @@ def update_environment(
         _set_block(editor, "storage", storage, STORAGE_KEYS)
         summary.append(f"storage {storage['type']}")
     if not summary:
-        return Change({}, [f"environment {name}: already as asked; nothing changed"])
-    return Change({document.path: encode(editor)}, [f"environment {name}: {'; '.join(summary)}"])
+        return Proposal({}, [f"environment {name}: already as asked; nothing changed"])
+    return Proposal({document.path: encode(editor)}, [f"environment {name}: {'; '.join(summary)}"])
 
 
 def _set_block(editor: TextDocument, key: str, values: dict[str, Any], order: list[str]) -> None:

@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssmd.edit.lock import state_path
+from ssmd.write.lock import state_path
 
 JOURNAL_NAME = "ssmd-journal.json"
 
@@ -220,7 +220,7 @@ def recover_pending(root: Path, notify: Callable[[str], None] | None = None) -> 
     """
     if not pending(root):
         return
-    from ssmd.edit.lock import LockHeld, RegistryLock
+    from ssmd.write.lock import LockHeld, RegistryLock
 
     try:
         with RegistryLock(root, timeout=10.0, notify=notify):

@@ -7,10 +7,14 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from ssmd.confine import schema_file_path
 from ssmd.document import Kind, registry_path
-from ssmd.edit.change import (
-    Change,
-    EditRefused,
+from ssmd.models import Schema, SchemaStatus, SchemaVersion
+from ssmd.resolve import SchemaRef, today
+from ssmd.workspace import Workspace
+from ssmd.write.proposal import (
+    Proposal,
+    WriteRefused,
     date_position,
     editable,
     encode,
@@ -20,10 +24,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.textedit import TextDocument
-from ssmd.models import Schema, SchemaStatus, SchemaVersion
-from ssmd.resolve import SchemaRef, today
-from ssmd.workspace import Workspace, schema_file_path
+from ssmd.write.textedit import TextDocument
 
 VERSION_KEYS = model_keys(SchemaVersion)
 
@@ -34,7 +35,7 @@ def content_hash(content: bytes) -> str:
 
 def register_schema(
     workspace: Workspace, name: str, source: Path, effective_from: dt.date | None = None
-) -> Change:
+) -> Proposal:
     """Compile `source`, copy it into exchanges/schemas/ and record a draft version of it.
 
     A new schema gets a file with v1; an existing one gets the next version id.
@@ -64,7 +65,7 @@ def register_schema(
             ],
         }
         files[path] = encode(TextDocument.new(data, path))
-        return Change(
+        return Proposal(
             files, [f"schema {name}: created with v1 (draft), effective {date}, {file_name}"]
         )
 
@@ -73,7 +74,7 @@ def register_schema(
     assert isinstance(schema, Schema)
     same = next((v for v in schema.versions if v.hash == digest), None)
     if same is not None:
-        return Change(
+        return Proposal(
             {},
             [
                 f"schema {name}: {name}:{same.version} ({same.status.value}) already has this "
@@ -93,7 +94,7 @@ def register_schema(
     items = editor.data["versions"]
     editor.insert_item(("versions",), date_position(items, date), entry)
     files[document.path] = encode(editor)
-    return Change(
+    return Proposal(
         files, [f"schema {name}: version {version} added (draft), effective {date}, {file_name}"]
     )
 
@@ -105,7 +106,7 @@ def _require_not_another_schemas_file(workspace: Workspace, name: str, target: s
         if not isinstance(other, Schema) or other.name == name:
             continue
         if target in workspace.schema_files(other):
-            raise EditRefused(
+            raise WriteRefused(
                 f"{Path(target).name} is schema {other.name}'s file ({document.path}); "
                 f"registering it for {name} would change {other.name}. Give the file another "
                 f"name (e.g. {name}.capnp) and run again"
@@ -114,14 +115,14 @@ def _require_not_another_schemas_file(workspace: Workspace, name: str, target: s
 
 def _read_capnp(source: Path) -> bytes:
     if source.suffix != ".capnp":
-        raise EditRefused(f"{source} is not a Cap'n Proto file: its name must end in .capnp")
+        raise WriteRefused(f"{source} is not a Cap'n Proto file: its name must end in .capnp")
     try:
         content = source.read_bytes()
         content.decode("utf-8")
     except OSError as error:
-        raise EditRefused(f"cannot read {source}: {error.strerror or error}") from None
+        raise WriteRefused(f"cannot read {source}: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
-        raise EditRefused(
+        raise WriteRefused(
             f"{source} is not UTF-8 text (byte {error.start}); save it as UTF-8 and run again"
         ) from None
     return content
@@ -138,32 +139,32 @@ def _require_compiles(workspace: Workspace, source: Path, target: str, content: 
         where = str(source) if error.file == target else error.file
         column = f":{error.column + 1}" if error.column is not None else ""
         lines.append(f"{where}:{error.line + 1}{column}: {error.message}")
-    raise EditRefused(
+    raise WriteRefused(
         f"{source} does not compile, so it was not registered; fix it and run again:\n  "
         + "\n  ".join(lines)
     )
 
 
-def set_schema_status(workspace: Workspace, reference: str, status: SchemaStatus) -> Change:
+def set_schema_status(workspace: Workspace, reference: str, status: SchemaStatus) -> Proposal:
     """Move one version along draft -> active -> deprecated; never backwards."""
     try:
         ref = SchemaRef.parse(reference)
     except ValueError as error:
-        raise EditRefused(str(error)) from None
+        raise WriteRefused(str(error)) from None
     if not ref.pinned:
-        raise EditRefused(f"name the version: write {ref.name}:VERSION, e.g. {ref.name}:v1")
+        raise WriteRefused(f"name the version: write {ref.name}:VERSION, e.g. {ref.name}:v1")
     document = existing(workspace, Kind.SCHEMA, ref.name, "register it with `ssmd schema register`")
     schema = document.model
     assert isinstance(schema, Schema)
     index = next((i for i, v in enumerate(schema.versions) if v.version == ref.version), None)
     if index is None:
         versions = ", ".join(v.version for v in schema.versions)
-        raise EditRefused(f"schema {ref.name} has no version {ref.version} (versions: {versions})")
+        raise WriteRefused(f"schema {ref.name} has no version {ref.version} (versions: {versions})")
     current = schema.versions[index].status
     if current is status:
-        return Change({}, [f"{ref} is already {status.value}; nothing changed"])
+        return Proposal({}, [f"{ref} is already {status.value}; nothing changed"])
     if status.rank < current.rank:
-        raise EditRefused(
+        raise WriteRefused(
             f"{ref} is {current.value} and cannot go back to {status.value}: a status only moves "
             "forward (draft -> active -> deprecated), because data may already have been written "
             f"with it; to change the schema, register a new version "
@@ -172,6 +173,6 @@ def set_schema_status(workspace: Workspace, reference: str, status: SchemaStatus
     editor = editable(document)
     source_index = document.source_path(("versions", index))[1]
     editor.set_value(("versions", source_index), "status", status.value, VERSION_KEYS)
-    return Change(
+    return Proposal(
         {document.path: encode(editor)}, [f"{ref}: status {current.value} -> {status.value}"]
     )

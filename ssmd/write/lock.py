@@ -34,7 +34,7 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -298,15 +298,3 @@ class RegistryLock:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
         self.holder = None
-
-
-@contextlib.contextmanager
-def registry_lock(
-    root: Path,
-    command: str | None = None,
-    timeout: float | None = None,
-    notify: Notify | None = None,
-) -> Iterator[RegistryLock]:
-    lock = RegistryLock(root, command, timeout, notify)
-    with lock:
-        yield lock

@@ -5,8 +5,8 @@
 1. Note how every registry file looks on disk (inode, size, mtime, ctime), then
    load the workspace. This is the slow part and runs without the lock, so many
    writers load at once.
-2. Take the registry lock (ssmd.edit.lock) and replay a journal a dead writer left
-   (ssmd.edit.journal).
+2. Take the registry lock (ssmd.write.lock) and replay a journal a dead writer left
+   (ssmd.write.journal).
 3. Re-stat every registry file: whatever changed, appeared or went away since step
    1 is read again, so the plan is made on what is on disk now, not on what was
    read. Then `build` plans the change on that workspace; a plan that no longer
@@ -20,7 +20,7 @@
    write is planned again on the new content, up to MAX_ROUNDS times, then
    refused. Nothing a writer that exited 0 wrote is ever overwritten by a plan
    made before it.
-5. Validate (`apply_change`) and write; release the lock.
+5. Validate (`apply_proposal`) and write; release the lock.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssmd.edit.atomic import Conflict, Interrupted, signals_as_exceptions
-from ssmd.edit.change import Change, EditRefused, Outcome, apply_change
-from ssmd.edit.journal import pending, recover
-from ssmd.edit.lock import Notify, RegistryLock
-from ssmd.workspace import Workspace, discover
+from ssmd.locate import discover
+from ssmd.workspace import Workspace
+from ssmd.write.atomic import Conflict, Interrupted, signals_as_exceptions
+from ssmd.write.journal import pending, recover
+from ssmd.write.lock import Notify, RegistryLock
+from ssmd.write.proposal import Outcome, Proposal, WriteRefused, apply_proposal
 
 MAX_ROUNDS = 5
 Stat = tuple[int, int, int, int]
@@ -77,7 +78,7 @@ class DiskView:
         self.stats = now
         return sorted(changed)
 
-    def expected(self, change: Change) -> dict[Path, str | None] | None:
+    def expected(self, change: Proposal) -> dict[Path, str | None] | None:
         """Content hash of each file `change` replaces, as on disk now; None if one moved.
 
         None means a target's stat is no longer what `refresh` saw: plan again.
@@ -98,7 +99,7 @@ class DiskView:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    change: Change
+    change: Proposal
     outcome: Outcome
     replanned: list[str]
     """Files another writer changed after this one read them (the plan was made again)."""
@@ -106,7 +107,7 @@ class Written:
 
 def transact(
     root: Path,
-    build: Callable[[Workspace], Change],
+    build: Callable[[Workspace], Proposal],
     *,
     load: Callable[[Path], Workspace] = Workspace.load,
     as_of: dt.date | None = None,
@@ -116,7 +117,7 @@ def transact(
 ) -> Written:
     """Plan `build` on the registry at `root` and write it, serialised and compare-and-swapped.
 
-    Raises EditRefused (nothing written), LockHeld (another writer kept the lock past
+    Raises WriteRefused (nothing written), LockHeld (another writer kept the lock past
     the timeout), WriteFailed (the disk refused), Interrupted (SIGTERM/SIGHUP).
     """
     view = DiskView.take(root)
@@ -138,7 +139,7 @@ def transact(
 
 def _rounds(
     root: Path,
-    build: Callable[[Workspace], Change],
+    build: Callable[[Workspace], Proposal],
     workspace: Workspace,
     view: DiskView,
     replanned: set[str],
@@ -155,12 +156,12 @@ def _rounds(
         if expected is None:
             continue
         try:
-            outcome = apply_change(workspace, change, as_of, expected=expected, journal_root=root)
+            outcome = apply_proposal(workspace, change, as_of, expected=expected, journal_root=root)
         except Conflict as conflict:
             replanned.add(conflict.path.relative_to(root).as_posix())
             continue
         return Written(change, outcome, sorted(replanned))
-    raise EditRefused(
+    raise WriteRefused(
         f"refused: {', '.join(sorted(replanned)) or 'the files'} kept changing on disk while "
         f"ssmd planned the write ({MAX_ROUNDS} tries); nothing was written. Try again when "
         "the other writer (an editor? a script?) has finished"

@@ -18,15 +18,24 @@ is, a mapping's indentation) is read from the text at those spans here.
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ssmd.span import LineIndex, Position
-from ssmd.yamlcore import resolves_to_str
+from ssmd.yamlemit import (
+    DEFAULT_LAYOUT,
+    SYNTAX_CODES,
+    Layout,
+    block_lines,
+    entry_lines,
+    inline,
+    is_block,
+    item_lines,
+    new_text,
+    plain,
+    render_key,
+)
 from ssmd.yamlsource import ModelPath, ParsedYaml, parse_yaml
 
 
@@ -34,24 +43,6 @@ class NotEditable(Exception):
     """The file cannot be edited safely (not YAML the reader accepts, or not a mapping)."""
 
 
-class FlowList(list[Any]):
-    """A list written inline, `[a, b]`, the way the registry writes short id lists."""
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """How nested blocks are indented: a mapping's keys `mapping` columns in from their parent
-    key, a sequence's dashes `offset` columns in, and `gap` spaces after each dash."""
-
-    mapping: int = 2
-    offset: int = 2
-    gap: int = 1
-
-
-DEFAULT_LAYOUT = Layout()
-"""How new files are written: the sample registry's style (`  - key: value`)."""
-
-_SYNTAX_CODES = frozenset({"SSMD001", "SSMD002"})
 _ANCHOR = re.compile(r"(?<![^\s\[{,])&([^\s,\[\]{}]+)")
 """An anchor (`&name`) where a node's properties may stand."""
 
@@ -59,7 +50,7 @@ _ANCHOR = re.compile(r"(?<![^\s\[{,])&([^\s,\[\]{}]+)")
 def reader_refusal(parsed: ParsedYaml) -> str | None:
     """The reader's syntax verdict as `line L:C: CODE message`, None when it reads."""
     for problem in parsed.problems:
-        if problem.code in _SYNTAX_CODES:
+        if problem.code in SYNTAX_CODES:
             line, column = problem.span.one_based()
             return f"line {line}:{column}: {problem.code} {problem.message}"
     return None
@@ -96,11 +87,10 @@ class TextDocument:
     @classmethod
     def new(cls, data: Mapping[str, Any], where: str = "the new file") -> TextDocument:
         """A fresh document in the registry's default layout, proven to read back as `data`."""
-        text = "".join(line + "\n" for line in _block_lines(data, 0, DEFAULT_LAYOUT))
-        parsed = parse_yaml(text)
-        if reader_refusal(parsed) is not None or parsed.data != plain(data):
+        text = new_text(data)
+        if text is None:
             raise NotEditable(f"{where} could not be written so that it reads back as given")
-        return cls(text, where, parsed)
+        return cls(text, where, parse_yaml(text))
 
     @property
     def data(self) -> Any:
@@ -144,13 +134,13 @@ class TextDocument:
             if not sequence and self._in_block_mapping(path):
                 self._replace(path, [item])
                 return
-            fragment = _inline(item, flow=True)
+            fragment = inline(item, flow=True)
             self._splice_flow(path, start, index, len(sequence), fragment, intended)
             return
         start = self._block_start(path)
         column = self._column(start)
         gap = self._gap(path)
-        lines = _item_lines(item, column, gap, self.layout(), hints)
+        lines = item_lines(item, column, gap, self.layout(), hints)
         at, fragment = self._place(start, (*path, index - 1) if index else None, lines)
         self._splice(at, at, fragment, intended, f"a new item of '{_shown(path)}'")
 
@@ -170,20 +160,20 @@ class TextDocument:
             if not mapping and self._in_block_mapping(path):
                 self._replace(path, {key: value})
                 return
-            fragment = f"{render_key(key)}: {_inline(value, flow=True)}"
+            fragment = f"{render_key(key)}: {inline(value, flow=True)}"
             self._splice_flow(path, start, index, len(mapping), fragment, intended)
             return
         if self._in_flow(path):  # a single pair in a flow list, `[a: b]`: braces make room
             (only,) = _children(path, mapping)
             begin, end = self._child_start(only), self._end(only)
             pair = self._text[begin:end]
-            entry = f"{render_key(key)}: {_inline(value, flow=True)}"
+            entry = f"{render_key(key)}: {inline(value, flow=True)}"
             fragment = "{" + (f"{entry}, {pair}" if index == 0 else f"{pair}, {entry}") + "}"
             self._splice(begin, end, fragment, intended, what)
             return
         start = self._block_start(path)
         column = self._column(start)
-        lines = _entry_lines(key, value, column, self.layout())
+        lines = entry_lines(key, value, column, self.layout())
         previous = (*path, list(mapping)[index - 1]) if index else None
         at, fragment = self._place(start, previous, lines)
         self._splice(at, at, fragment, intended, what)
@@ -228,23 +218,23 @@ class TextDocument:
             and bool(old)
             and self._char(content) not in ("[", "{", "*")
         )
-        block_new = _is_block(value) and self._in_block_mapping(path)
+        block_new = is_block(value) and self._in_block_mapping(path)
         key_end = self._offset(located.key.end)
         colon = self._text.find(":", key_end, max(start, key_end) + 1)
         if colon < 0 and old is None:  # `? key` alone: the value gets its own `:` line
             column = self._column(self._block_start(path[:-1]))  # every entry's column
-            lines = [" " * column + ": " + _inline(value, flow=False)]
+            lines = [" " * column + ": " + inline(value, flow=False)]
             if block_new:
                 lines = [
                     " " * column + ":",
-                    *_block_lines(value, column + 2, self.layout()),
+                    *block_lines(value, column + 2, self.layout()),
                 ]
             at, fragment = self._after(self._end(path), lines)
             self._splice(at, at, fragment, intended, what)
             return
         if not block_old and not block_new:
             end = self._keep_line_break(start, self._offset(located.value.end))
-            fragment = _inline(value, flow=self._in_flow(path), quote=self._char(content))
+            fragment = inline(value, flow=self._in_flow(path), quote=self._char(content))
             if start == end and self._text[start - 1 : start] not in (" ", "\t"):
                 fragment = " " + fragment
             if start == end and self._char(end) not in ("", " ", "\t", "\r", "\n"):
@@ -257,12 +247,12 @@ class TextDocument:
         if block_old:  # a comment on the old block's last line goes with it
             end = self._keep_line_break(start, self._lines.offset(self._lines.line_of(end) + 1))
         if not block_new:
-            fragment = " " + _inline(value, flow=False)
+            fragment = " " + inline(value, flow=False)
         else:
             key_column = self._column(self._offset(located.key.start))
             layout = self.layout()
             step = layout.mapping if isinstance(value, Mapping) else layout.offset
-            lines = _block_lines(value, key_column + step, layout)
+            lines = block_lines(value, key_column + step, layout)
             fragment = self.newline + self.newline.join(lines)
         self._splice(colon + 1, end, fragment, intended, what)
 
@@ -480,164 +470,7 @@ def _newline_of(text: str) -> str:
     return "\n"
 
 
-def _is_block(value: Any) -> bool:
-    return (
-        isinstance(value, Mapping | list | tuple)
-        and bool(value)
-        and not isinstance(value, FlowList)
-    )
-
-
-def _block_lines(value: Any, indent: int, layout: Layout) -> list[str]:
-    """A non-empty mapping or list as block lines, each starting with `indent` spaces."""
-    lines: list[str] = []
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            lines.extend(_entry_lines(key, item, indent, layout))
-        return lines
-    for item in value:
-        lines.extend(_item_lines(item, indent, layout.gap, layout, {}))
-    return lines
-
-
-def _entry_lines(key: str, value: Any, indent: int, layout: Layout) -> list[str]:
-    head = " " * indent + render_key(key) + ":"
-    if not _is_block(value):
-        return [f"{head} {_inline(value, flow=False)}"]
-    step = layout.mapping if isinstance(value, Mapping) else layout.offset
-    return [head, *_block_lines(value, indent + step, layout)]
-
-
-def _item_lines(
-    item: Any, indent: int, gap: int, layout: Layout, hints: Mapping[str, tuple[Any, str]]
-) -> list[str]:
-    """One sequence item, its dash at `indent` and `gap` spaces after it."""
-    prefix = " " * indent + "-" + " " * gap
-    if not _is_block(item):
-        return [prefix + _inline(item, flow=False)]
-    inner = indent + 1 + gap
-    if isinstance(item, Mapping):
-        lines: list[str] = []
-        for key, value in item.items():
-            old, raw = hints.get(key, (None, ""))
-            head = f"{' ' * inner}{render_key(key)}:"
-            if len(raw) > 1 and plain(value) == old and type(plain(value)) is type(old):
-                lines.append(f"{head} {raw}")  # unchanged: written as in the item copied
-            elif raw[:1] == "[" and isinstance(value, list):
-                lines.append(f"{head} {_inline(value, flow=False)}")
-            elif raw[:1] in ("'", '"') and not _is_block(value):
-                lines.append(f"{head} {_inline(value, flow=False, quote=raw[0])}")
-            else:
-                lines.extend(_entry_lines(key, value, inner, layout))
-    else:
-        lines = _block_lines(item, inner, layout)
-    lines[0] = prefix + lines[0][inner:]
-    return lines
-
-
-def _inline(value: Any, flow: bool, quote: str = "") -> str:
-    """A value on one line: a scalar, or a collection in flow style."""
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{render_key(k)}: {_inline(v, True)}" for k, v in value.items())
-        return "{" + inner + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_inline(v, True) for v in value) + "]"
-    return render_scalar(value, quote=quote, flow=flow)
-
-
-def render_key(key: str) -> str:
-    """A key as text: plain when the syntax allows (the reader reads every key as text)."""
-    if _plain_syntax_ok(key, flow=True):
-        return key
-    return render_scalar(key, flow=True)
-
-
-def render_scalar(value: Any, quote: str = "", flow: bool = False) -> str:
-    """A scalar as YAML text that every reader (1.2 and 1.1) reads back as `value`.
-
-    Strings stay plain when that is safe, take the `quote` asked for (the old
-    value's quoting) when it can hold them, and are quoted otherwise.
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if quote == '"':
-        return double_quoted(text)
-    if quote == "'" and _single_ok(text):
-        return "'" + text.replace("'", "''") + "'"
-    if plain_ok(text, flow):
-        return text
-    if _single_ok(text):
-        return "'" + text.replace("'", "''") + "'"
-    return double_quoted(text)
-
-
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_INDICATORS = frozenset(",[]{}")
-_NOT_PRINTABLE = frozenset("\x7f\x85\u2028\u2029\ufeff")
-
-
-def plain_ok(text: str, flow: bool = False) -> bool:
-    """True when `text` written plain reads back as that same string (conservatively)."""
-    return _plain_syntax_ok(text, flow) and resolves_to_str(text)
-
-
-def _plain_syntax_ok(text: str, flow: bool) -> bool:
-    if not text or text != text.strip(" ") or not _single_ok(text) or "\t" in text:
-        return False
-    if text.startswith(("---", "...")):
-        return False  # a document marker at the start of a line
-    if text[0] in _INDICATORS or ": " in text or " #" in text or text.endswith(":"):
-        return False
-    return not (flow and (_FLOW_INDICATORS & set(text) or ":" in text))
-
-
-def _single_ok(text: str) -> bool:
-    return text.isprintable() and not (_NOT_PRINTABLE & set(text))
-
-
-def double_quoted(text: str) -> str:
-    out = ['"']
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif not char.isprintable() or char in _NOT_PRINTABLE:
-            code = ord(char)
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
 # -- data ----------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> Any:
-    """`value` as the reader would read it back: dates as text, tuples and FlowLists as lists."""
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def key_position(keys: Sequence[str], key: str, order: Sequence[str]) -> int:

@@ -1,7 +1,7 @@
 """A proposed write, validated in memory before a byte reaches the disk.
 
-Every write command builds a `Change` (root-relative path -> new bytes) and
-hands it to `apply_change`, which lays the new content over the workspace,
+Every write command builds a `Proposal` (root-relative path -> new bytes) and
+hands it to `apply_proposal`, which lays the new content over the workspace,
 runs the same rules as `ssmd validate`, and writes atomically only when the
 result is clean.
 
@@ -23,15 +23,15 @@ from typing import Any
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import Document, Kind
-from ssmd.edit.atomic import write_atomically
-from ssmd.edit.textedit import NotEditable, TextDocument
 from ssmd.models import NAME_PATTERN
 from ssmd.resolve import today
 from ssmd.rules import Severity
 from ssmd.workspace import Workspace
+from ssmd.write.atomic import write_atomically
+from ssmd.write.textedit import NotEditable, TextDocument
 
 
-class EditRefused(Exception):
+class WriteRefused(Exception):
     """A write that will not happen: a sentence saying why, and the findings behind it."""
 
     def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
@@ -41,7 +41,7 @@ class EditRefused(Exception):
 
 
 @dataclass(slots=True)
-class Change:
+class Proposal:
     """What a command wants written, and what it did in words (one line per entry)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
@@ -58,9 +58,9 @@ class Outcome:
     warnings: list[Diagnostic]
 
 
-def apply_change(
+def apply_proposal(
     workspace: Workspace,
-    change: Change,
+    change: Proposal,
     as_of: dt.date | None = None,
     *,
     expected: Mapping[Path, str | None] | None = None,
@@ -68,10 +68,10 @@ def apply_change(
 ) -> Outcome:
     """Validate `change` over `workspace` (which it updates in memory), then write it.
 
-    Raises EditRefused (nothing written) when the touched files or their dependents
+    Raises WriteRefused (nothing written) when the touched files or their dependents
     have errors afterwards, or WriteFailed when the disk refuses. `expected` and
     `journal_root` go to `write_atomically` (compare-and-swap, journal); the locked,
-    re-planning caller is `ssmd.edit.transaction.transact`.
+    re-planning caller is `ssmd.write.transaction.transact`.
     """
     if change.empty:
         return Outcome([], [])
@@ -84,7 +84,7 @@ def apply_change(
     found = [d for path in sorted(results) for d in results[path]]
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
-        raise EditRefused(
+        raise WriteRefused(
             f"refused: the change would leave {len(errors)} error"
             f"{'' if len(errors) == 1 else 's'} (nothing was written)",
             errors,
@@ -99,7 +99,7 @@ def apply_change(
 
 def require_name(kind: Kind, name: str) -> None:
     if not NAME_PATTERN.match(name):
-        raise EditRefused(
+        raise WriteRefused(
             f"'{name}' is not a valid {kind} name: use lowercase letters, digits, '-' and '_', "
             "starting with a letter (at most 63 characters), e.g. kalshi-dev"
         )
@@ -111,7 +111,7 @@ def require_new(workspace: Workspace, kind: Kind, name: str, path: str) -> None:
     if taken or (workspace.root / path).exists():
         where = ", ".join(taken) or path
         article = "an" if str(kind)[0] in "aeiou" else "a"
-        raise EditRefused(
+        raise WriteRefused(
             f"{article} {kind} named '{name}' already exists ({where}); edit it instead"
         )
 
@@ -124,14 +124,14 @@ def existing(workspace: Workspace, kind: Kind, name: str, hint: str) -> Document
         close = difflib.get_close_matches(name, known, n=1)
         guess = f"did you mean '{close[0]}'? " if close else ""
         names = ", ".join(known) or "none yet"
-        raise EditRefused(f"no {kind} named '{name}' ({kind}s: {names}); {guess}{hint}")
+        raise WriteRefused(f"no {kind} named '{name}' ({kind}s: {names}); {guess}{hint}")
     if document.model is None or document.problems:
-        raise EditRefused(
+        raise WriteRefused(
             f"{document.path} has errors already ({_first_problem(document)}); "
             "fix them first (`ssmd validate` lists them)"
         )
     if document.declared_name != document.stem:
-        raise EditRefused(
+        raise WriteRefused(
             f"{document.path} declares name '{document.declared_name}', which does not match "
             f"its file name; rename the file or the name first"
         )
@@ -150,7 +150,7 @@ def editable(document: Document) -> TextDocument:
     try:
         return TextDocument.parse(document.text, document.path)
     except NotEditable as error:
-        raise EditRefused(str(error)) from None
+        raise WriteRefused(str(error)) from None
 
 
 def encode(document: TextDocument) -> bytes:

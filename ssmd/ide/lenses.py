@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ssmd.document import Document, Kind
+from ssmd.ide.navigation import NAME, name_span, references, symbol_at
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.navigation import NAME, name_span, references, symbol_at
 from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
 from ssmd.span import Position, Span
 from ssmd.views import environment_view, resolve_schema_ref

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ssmd.document import MODEL_OF_KIND, Document, Kind, field_info, model_at
-from ssmd.lenses import rule_code_at
+from ssmd.document import Document, Kind
+from ssmd.ide.fields import field_at
+from ssmd.ide.lenses import rule_code_at
+from ssmd.ide.navigation import FEED_REF, NAME, SCHEMA_REF, target_at
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.navigation import FEED_REF, NAME, SCHEMA_REF, target_at
 from ssmd.resolve import SchemaRef
 from ssmd.rules import RULES
 from ssmd.span import Position, Span
@@ -161,8 +162,7 @@ def _key_doc(kind: Kind, path: tuple[str | int, ...]) -> str | None:
     key = path[-1]
     if not isinstance(key, str):
         return None
-    model = model_at(MODEL_OF_KIND[kind], path[:-1])
-    info = field_info(model, key) if model is not None else None
+    info = field_at(kind, path[:-1], key)
     if info is None or not info.description:
         return None
     required = "required" if info.is_required() else "optional"

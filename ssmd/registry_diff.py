@@ -14,8 +14,8 @@ from typing import Any
 
 from ssmd.document import REGISTRY_DIR, Kind, Model, kind_of, load_document
 from ssmd.git import has_commits, prefix, run_git, show_file, tracked_files, untracked_files
+from ssmd.locate import discover
 from ssmd.models import Environment, Feed, FeedVersion, Schema, SchemaVersion
-from ssmd.workspace import discover
 
 HASH_SHOWN = 19
 """`sha256:` and the first 12 hex digits: enough to tell hashes apart in a summary."""

@@ -9,17 +9,18 @@ their descriptions, enums) and from the workspace (feed and schema names).
 from __future__ import annotations
 
 import re
-import typing
 import zoneinfo
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
 from ssmd.calendars import known_calendars
-from ssmd.document import MODEL_OF_KIND, Kind, _unwrap, field_info, model_at
+from ssmd.document import SCHEMAS_DIR, Kind
+from ssmd.ide.fields import field_at, fields_at, value_choices
+from ssmd.introspect import unwrap
 from ssmd.models import SchemaStatus
 from ssmd.span import Position, Span, editor_lines
-from ssmd.workspace import SCHEMAS_DIR, Workspace
+from ssmd.workspace import Workspace
 from ssmd.yamlsource import ModelPath
 
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<dash>-\s+)?(?P<key>[A-Za-z_][\w-]*)\s*:(?:\s|$)")
@@ -140,12 +141,11 @@ def complete(workspace: Workspace, kind: Kind, text: str, position: Position) ->
 
 
 def _keys(kind: Kind, parent: ModelPath) -> list[Candidate]:
-    model = model_at(MODEL_OF_KIND[kind], parent)
-    if model is None:
+    fields = fields_at(kind, parent)
+    if fields is None:
         return []
     candidates = []
-    for name, info in model.model_fields.items():
-        key = info.alias or name
+    for key, info in fields.items():
         required = info.is_required()
         candidates.append(
             Candidate(
@@ -180,23 +180,13 @@ def _values(workspace: Workspace, kind: Kind, context: CursorContext, text: str)
             for path in sorted(workspace.capnp_bytes)
             if path.startswith(prefix)
         ]
-    model = model_at(MODEL_OF_KIND[kind], context.parent)
-    if model is None:
-        return []
-    info = field_info(model, key)
+    info = field_at(kind, context.parent, key)
     if info is None:
         return []
-    annotation = _unwrap(info.annotation)
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return [Candidate(str(member.value), "value", detail=key) for member in annotation]
-    if annotation is bool:
-        return [Candidate("true", "value"), Candidate("false", "value")]
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) is list and args:
-        inner = _unwrap(args[0])
-        if isinstance(inner, type) and issubclass(inner, Enum):
-            return [Candidate(str(member.value), "value") for member in inner]
-    return []
+    annotation = unwrap(info.annotation)
+    single_enum = isinstance(annotation, type) and issubclass(annotation, Enum)
+    detail = key if single_enum else ""  # an enum field shows its key beside each member
+    return [Candidate(value, "value", detail=detail) for value in value_choices(info)]
 
 
 @cache

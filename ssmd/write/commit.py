@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ssmd.check import Diagnostic, check
 from ssmd.document import REGISTRY_DIR
-from ssmd.edit.lock import LockHeld, Notify, RegistryLock
 from ssmd.git import (
     GitError,
     git_executable,
@@ -27,6 +26,7 @@ from ssmd.gitstate import git_state_refusal
 from ssmd.rules import Severity
 from ssmd.rules.retroactive import refused_retroactive
 from ssmd.workspace import Workspace
+from ssmd.write.lock import LockHeld, Notify, RegistryLock
 
 
 class CommitRefused(Exception):

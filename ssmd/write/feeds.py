@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from ssmd.document import Kind, registry_path
-from ssmd.edit.change import (
-    Change,
-    EditRefused,
+from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
+from ssmd.resolve import in_date_order, resolve_as_of, today
+from ssmd.rules.feeds import protocol_for_scheme
+from ssmd.templates import feed_data
+from ssmd.workspace import Workspace
+from ssmd.write.proposal import (
+    Proposal,
+    WriteRefused,
     date_position,
     editable,
     encode,
@@ -21,11 +25,7 @@ from ssmd.edit.change import (
     require_name,
     require_new,
 )
-from ssmd.edit.textedit import TextDocument, with_key
-from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
-from ssmd.resolve import in_date_order, resolve_as_of, today
-from ssmd.rules.feeds import protocol_for_scheme
-from ssmd.workspace import Workspace
+from ssmd.write.textedit import TextDocument, with_key
 
 VERSION_KEYS = model_keys(FeedVersion)
 FEED_KEYS = model_keys(Feed)
@@ -57,13 +57,13 @@ def infer_protocol(endpoint: str) -> Protocol:
     """The protocol an endpoint's scheme implies, or a refusal saying to pass --protocol."""
     scheme = urlsplit(endpoint).scheme
     if not scheme or "://" not in endpoint:
-        raise EditRefused(
+        raise WriteRefused(
             f"'{endpoint}' is not a URL: write scheme://host/path, e.g. wss://api.example.com/ws"
         )
     protocol = protocol_for_scheme(scheme)
     if protocol is None:
         choices = ", ".join(p.value for p in Protocol)
-        raise EditRefused(
+        raise WriteRefused(
             f"cannot tell the protocol from the scheme '{scheme}' of {endpoint}; "
             f"pass --protocol ({choices})"
         )
@@ -80,17 +80,17 @@ def create_feed(
     effective_from: dt.date | None = None,
     display_name: str | None = None,
     status: FeedStatus | None = None,
-) -> Change:
+) -> Proposal:
     require_name(Kind.FEED, name)
     path = registry_path(Kind.FEED, name)
     require_new(workspace, Kind.FEED, name, path)
     if version_fields.endpoint is None:
-        raise EditRefused("a new feed needs --endpoint, e.g. --endpoint wss://api.example.com/ws")
+        raise WriteRefused("a new feed needs --endpoint, e.g. --endpoint wss://api.example.com/ws")
     protocol = version_fields.protocol or infer_protocol(version_fields.endpoint)
     date = effective_from or today()
     chosen = replace(version_fields, protocol=protocol)
     document = _new_feed(name, feed_type, chosen, version, date, display_name, status, path)
-    return Change(
+    return Proposal(
         {path: encode(document)},
         [
             f"feed {name}: created with version {version}, effective {date} "
@@ -109,36 +109,11 @@ def _new_feed(
     status: FeedStatus | None,
     path: str,
 ) -> TextDocument:
-    """The one feed template: `feed create` writes it, SSMD301's fix creates it."""
+    """`feed create`'s document: the core's one feed template (`ssmd.templates`)."""
     entry: dict[str, Any] = {"version": version, "effective_from": effective_from}
     entry.update(version_fields.given())
-    feed: dict[str, Any] = {"name": name}
-    if display_name:
-        feed["display_name"] = display_name
-    feed["type"] = feed_type.value
-    if status is not None:
-        feed["status"] = status.value
-    feed["versions"] = [{key: entry[key] for key in VERSION_KEYS if key in entry}]
-    return TextDocument.new(feed, path)
-
-
-@functools.lru_cache(maxsize=256)
-def starter_feed(name: str, effective_from: dt.date) -> tuple[str, str]:
-    """(path, text) of a valid feed to fill in, for a reference to a feed that does not exist
-    (SSMD301's "Create feed" fix); the endpoint is a placeholder, marked as one.
-
-    Cached: every check of every environment naming a missing feed asks again (a feed
-    deleted under 500 environments), and one dump costs ~2 ms."""
-    endpoint = f"wss://{name}.example.com/ws"
-    placeholder = VersionFields(endpoint=endpoint, protocol=Protocol.WSS)
-    path = registry_path(Kind.FEED, name)
-    document = _new_feed(
-        name, FeedType.WEBSOCKET, placeholder, "v1", effective_from, None, FeedStatus.ACTIVE, path
-    )
-    text = document.text().replace(
-        f"endpoint: {endpoint}\n", f"endpoint: {endpoint}  # replace with the venue's endpoint\n"
-    )
-    return path, text
+    data = feed_data(name, feed_type, entry, display_name=display_name, status=status)
+    return TextDocument.new(data, path)
 
 
 def add_feed_version(
@@ -147,7 +122,7 @@ def add_feed_version(
     effective_from: dt.date,
     version_fields: VersionFields,
     version: str | None = None,
-) -> Change:
+) -> Proposal:
     """A new version inserted in date order; fields not given come from the version in effect
     the day before `effective_from` (or, before the first version, from the first one)."""
     document = existing(
@@ -175,7 +150,7 @@ def add_feed_version(
     editor.insert_item(("versions",), position, entry, like=("versions", source_index))
 
     changed = ", ".join(f"{k} {v}" for k, v in given.items()) or "no field changed"
-    return Change(
+    return Proposal(
         {document.path: encode(editor)},
         [
             f"feed {name}: version {version} added, effective {effective_from} "

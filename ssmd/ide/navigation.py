@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ssmd.confine import escapes_schemas_dir, schema_file_path
 from ssmd.document import Document, Kind, registry_path
 from ssmd.models import NAME_PATTERN, Environment, Feed, Schema
-from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of
+from ssmd.resolve import SchemaRef, resolvable_schema_version, resolve_as_of, schema_version_for
 from ssmd.span import Position, Span, editor_lines
-from ssmd.workspace import Workspace, escapes_schemas_dir, schema_file_path
+from ssmd.workspace import Workspace
 from ssmd.yamlsource import ModelPath
 
 FEED_REF: ModelPath = ("feed",)
@@ -171,10 +172,7 @@ def _schema_version_index(document: Document, ref: SchemaRef, as_of: dt.date) ->
     schema = document.model
     if not isinstance(schema, Schema):
         return None
-    if ref.pinned:
-        chosen = next((v for v in schema.versions if v.version == ref.version), None)
-    else:
-        chosen = resolve_as_of(schema.versions, as_of, resolvable_schema_version())
+    chosen = schema_version_for(schema, ref, as_of)
     if chosen is None:
         return None
     return next(i for i, v in enumerate(schema.versions) if v is chosen)

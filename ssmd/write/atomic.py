@@ -23,8 +23,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
-from ssmd.edit.journal import entries_for, fsync_folder, remove_journal, write_journal
-from ssmd.edit.lock import process_alive
+from ssmd.write.journal import entries_for, fsync_folder, remove_journal, write_journal
+from ssmd.write.lock import process_alive
 
 TEMP_SUFFIX = ".ssmd-tmp"
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
@@ -79,7 +79,7 @@ def write_atomically(
     planned on, None for "must not exist"; just before each rename the file on disk
     is checked against it, and Conflict is raised (nothing left changed) if it
     differs. `journal_root`: with more than one file, record the intent in the
-    registry's journal first (ssmd.edit.journal), so even SIGKILL between the renames
+    registry's journal first (ssmd.write.journal), so even SIGKILL between the renames
     leaves every file old or every file new once the next ssmd command has run.
 
     Raises WriteFailed with a sentence naming the file; nothing is left half-written.
