@@ -39,7 +39,15 @@ from typing import Any, TextIO
 FORMAT = b"ssmd-output-1\n"
 KEEP = 64
 """Recordings kept; the oldest are removed beyond that (each edit of the registry makes a key)."""
-IGNORED_ENV = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS_SET", "HISTCMD"})
+IGNORED_ENV = frozenset(
+    {
+        *("PWD", "OLDPWD", "SHLVL", "_"),  # the shell's own (the working directory is keyed)
+        *("WINDOWID", "TERM_SESSION_ID", "ITERM_SESSION_ID", "KITTY_WINDOW_ID", "WEZTERM_PANE"),
+        *("TMUX_PANE", "SSH_CLIENT", "SSH_CONNECTION", "XDG_SESSION_ID", "GPG_TTY"),
+    }
+)
+"""Per terminal or login values that neither ssmd nor Typer nor rich read: without them a new
+terminal window reuses the recordings of the last one."""
 MAX_HASHED = 32 * 1024 * 1024
 """Larger files are keyed by size and modification time (ssmd refuses them anyway)."""
 
