@@ -77,8 +77,12 @@ def cache_dir() -> str | None:
 class Plan:
     """One eligible run: where its recording is (`path`), how to replay or record it."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, reread: Callable[[], object] | None = None) -> None:
         self.path = path
+        self._reread = reread
+        """Computes again the registry part of the key: a recording is stored only when the
+        registry did not change while the command ran (else its output may be of either)."""
+        self._read = reread() if reread else None
 
     def replay(self, out: TextIO, err: TextIO) -> int | None:
         """Write the recording to `out`/`err` and return its exit code; None when there is none."""
@@ -107,18 +111,18 @@ class Plan:
         saved = sys.stdout, sys.stderr
         sys.stdout = _Tee(saved[0], 1, chunks)
         sys.stderr = _Tee(saved[1], 2, chunks)
-        code: object = 0
+        code: object = None  # stays None when the run ends in an exception: nothing stored
         try:
             run()
+            code = 0
         except SystemExit as done:
-            code = done.code
+            code = 0 if done.code is None else done.code
             raise
         finally:
             sys.stdout, sys.stderr = saved
-            if isinstance(code, int) and not isinstance(code, bool):
+            unchanged = self._reread is None or self._reread() == self._read
+            if type(code) is int and unchanged:
                 self._store(code, chunks)
-            elif code is None:
-                self._store(0, chunks)
 
     def _store(self, code: int, chunks: list[Chunk]) -> None:
         merged: list[Chunk] = []
@@ -191,19 +195,20 @@ def plan(argv: list[str]) -> Plan | None:
     if folder is None or not argv or os.environ.get("_SSMD_COMPLETE"):
         return None
     digest = hashlib.sha256(FORMAT)
-    parts: list[object] = [argv]
+    parts: list[object] = [argv, _environment(), _terminal(), _code()]
     if argv[-1] == "--help":
         if not _help_line(argv[:-1]):
             return None
+        made = Plan("")
     else:
-        read = _registry_read(argv)
-        if read is None:
+        made = Plan("", lambda: _registry_read(argv))
+        if made._read is None:
             return None
-        parts.append(read)
-    parts.extend((_environment(), _terminal(), _code()))
+        parts.append(made._read)
     for part in parts:
         digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\0")
-    return Plan(os.path.join(folder, digest.hexdigest()))
+    made.path = os.path.join(folder, digest.hexdigest())
+    return made
 
 
 def _help_line(words: list[str]) -> bool:
