@@ -42,6 +42,9 @@ def run(
 ) -> tuple[str, str, int, bool]:
     """`ssmd ARGS` as a child process: stdout, stderr, exit code, and whether Typer ran."""
     marker = tmp / "ran-typer"
+    if cwd is None:  # an empty folder: `python -c` puts the working directory on sys.path,
+        cwd = tmp.parent / "quiet-cwd"  # so its modification time is part of the key
+        cwd.mkdir(exist_ok=True)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
@@ -87,8 +90,11 @@ def on_a_terminal(args: list[str], cache: str, **env: str) -> bytes:
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
     environment = {**os.environ, "SSMD_CACHE_DIR": cache, **env}
     environment.pop("COLUMNS", None)
+    quiet = Path(cache).parent / "quiet-cwd"  # see run()
+    quiet.mkdir(exist_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "ssmd", *args],
+        cwd=quiet,
         stdin=follower,
         stdout=follower,
         stderr=follower,
@@ -100,11 +106,11 @@ def on_a_terminal(args: list[str], cache: str, **env: str) -> bytes:
 
 def test_help_on_a_terminal_keeps_color_and_no_color(tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
-    colored = on_a_terminal(["--help"], "off", NO_COLOR="")
+    colored = on_a_terminal(["--help"], cache, NO_COLOR="", SSMD_CACHE_DIR="off")
     assert b"\x1b[" in colored
     assert on_a_terminal(["--help"], cache, NO_COLOR="") == colored
     assert on_a_terminal(["--help"], cache, NO_COLOR="") == colored  # the replay
-    plain = on_a_terminal(["--help"], "off", NO_COLOR="1")
+    plain = on_a_terminal(["--help"], cache, NO_COLOR="1", SSMD_CACHE_DIR="off")
     assert plain != colored and b"\x1b[36m" not in plain  # rich keeps bold, drops colour
     assert on_a_terminal(["--help"], cache, NO_COLOR="1") == plain
     assert on_a_terminal(["--help"], cache, NO_COLOR="1") == plain
