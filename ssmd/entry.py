@@ -1,8 +1,9 @@
 """The `ssmd` executable: answer what needs no Typer before importing it.
 
-`ssmd --version` is printed here; help and the read-only `feed show|list` are replayed from
-a recording of an earlier identical run when there is one (`ssmd.output_cache`, which says
-what a recording is keyed by), else run by the real CLI (`ssmd.cli.main`) and recorded.
+`ssmd --version` is printed here; help and the read-only `feed show|list`, `env show|list`
+and `schema list` are replayed from a recording of an earlier identical run when there is
+one (`ssmd.output_cache`, which says what a recording is keyed by), else run by the real
+CLI (`ssmd.cli.main`) and recorded.
 This module imports neither Typer nor the library: that is the point of it.
 """
 

@@ -15,10 +15,11 @@ What a recording is keyed by (`Plan.key`), every input the output can depend on:
   of this package and of every folder on `sys.path` (installing or upgrading a package
   changes its site-packages folder).
 
-Only commands known to be pure are recorded (`eligible`): help (`... --help`) and the
-read-only `feed show|list`. Nothing is recorded for `--known-at` (git objects),
-when a half-done write waits to be recovered, when the command fails in an unexpected way, or
-when the cache is off (`SSMD_CACHE_DIR=off`). A recording holds stdout and stderr in the
+Only commands known to be pure are recorded (`plan`): help (`... --help`) and the read-only
+`feed show|list`, `env show|list` and `schema list`. Nothing is recorded for `--known-at`
+(git objects), during shell completion, when a half-done write waits to be recovered, when
+the run ends in a traceback or the registry changed while it ran, or when the cache is off
+(`SSMD_CACHE_DIR=off`). A recording holds stdout and stderr in the
 order they were written and the exit code; replaying writes them the same way.
 """
 
@@ -52,9 +53,10 @@ MAX_HASHED = 32 * 1024 * 1024
 """Larger files are keyed by size and modification time (ssmd refuses them anyway)."""
 
 _NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-_READS = {"feed": {"show", "list"}}
-"""Read-only commands whose output is a function of the work tree alone (`schema show` and
-`env show` may read older `.capnp` texts from git, so they are not recorded)."""
+_READS = {"feed": {"show", "list"}, "env": {"show", "list"}, "schema": {"list"}}
+"""Read-only commands whose output is a function of the work tree (and, for `env show`'s key
+variables, the environment) alone; `schema show` may read an older `.capnp` text from git,
+so it is not recorded."""
 _TOP_VALUES = {"--root", "--color"}
 _UNRECORDED = {"--install-completion", "--show-completion", "--help"}
 

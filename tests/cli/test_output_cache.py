@@ -135,6 +135,17 @@ def test_feed_show_is_replayed_and_follows_every_edit(sample_root: Path, scratch
     assert "Used by: kalshi-prod" in after
 
 
+def test_env_and_schema_reads_are_replayed(sample_root: Path, scratch: Path) -> None:
+    """`env show` says which key variables are set: the environment is part of the key."""
+    unset = assert_replayed(["env", "show", "kalshi-prod"], scratch, sample_root)
+    variable = "KALSHI_API_KEY"
+    assert variable in unset
+    set_ = assert_replayed(["env", "show", "kalshi-prod"], scratch, sample_root, **{variable: "x"})
+    assert set_ != unset
+    assert_replayed(["env", "list"], scratch, sample_root)
+    assert_replayed(["schema", "list", "--json"], scratch, sample_root)
+
+
 def test_broken_files_print_the_same_output(sample_root: Path, scratch: Path) -> None:
     root = sample_root
     (root / "exchanges/feeds/polymarket.yaml").write_text("name: polymarket\n  type: [\n")
