@@ -31,10 +31,12 @@ def scratch(tmp_path: Path) -> Path:
 PROBE = (
     "import os, sys\nmarker = os.environ.pop('PROBE_MARKER')\nfrom ssmd.entry import main\n"
     "try:\n    main()\nfinally:\n"
-    "    open(marker, 'w').write(str('typer' in sys.modules))\n"
+    "    heavy = {'typer', 'rich', 'pydantic', 'ssmd.cli', 'ssmd.workspace'} & set(sys.modules)\n"
+    "    open(marker, 'w').write(str(bool(heavy)))\n"
 )
-"""Runs `ssmd` as the entry point does, then notes whether Typer was imported (the marker's
-name is taken out of the environment first: the environment is part of a recording's key)."""
+"""Runs `ssmd` as the entry point does, then notes whether Typer, rich, pydantic, the CLI or
+the workspace was imported (the marker's name is taken out of the environment first: the
+environment is part of a recording's key)."""
 
 
 def run(
