@@ -188,12 +188,23 @@ def test_what_is_never_recorded(sample_root: Path, scratch: Path) -> None:
     assert not (cache / "output").exists()
 
 
-def test_a_waiting_journal_is_recovered_not_replayed(sample_root: Path, scratch: Path) -> None:
-    """A half-done write's journal: the real command must run (it recovers, or says why not)."""
-    assert_replayed(["feed", "show", "kalshi"], scratch, cwd=sample_root)
-    (sample_root / ".ssmd-journal.json").write_text("{not json")
-    real = run(["feed", "show", "kalshi"], None, scratch, sample_root)
-    cached = run(["feed", "show", "kalshi"], scratch / "cache", scratch, sample_root)
+@pytest.mark.parametrize("where", ["beside", "git", "separate-git-dir"])
+def test_a_waiting_journal_is_recovered_not_replayed(
+    sample_root: Path, scratch: Path, where: str
+) -> None:
+    """A half-done write's journal: the real command must run (it recovers, or says why not).
+    It is in the git directory (found through a `.git` file too), else beside exchanges/."""
+    journal = sample_root / ".ssmd-journal.json"
+    if where != "beside":
+        git_dir = scratch.parent / "elsewhere.git" if where == "separate-git-dir" else None
+        extra = [f"--separate-git-dir={git_dir}"] if git_dir else []
+        subprocess.run(["git", "init", "-q", *extra, str(sample_root)], check=True)
+        journal = (git_dir or sample_root / ".git") / "ssmd-journal.json"
+    show = ["--root", str(sample_root), "feed", "show", "kalshi"]  # from an unchanging cwd
+    assert_replayed(show, scratch)
+    journal.write_text("{not json")
+    real = run(show, None, scratch)
+    cached = run(show, scratch / "cache", scratch)
     assert cached == real and real[2] != 0 and "journal" in real[1]
 
 
