@@ -86,8 +86,9 @@ def test_help_is_replayed_exactly_at_each_width(tmp_path: Path) -> None:
     assert_replayed(["--color", "never", "--help"], tmp_path, COLUMNS="90")
 
 
-def on_a_terminal(args: list[str], cache: str, **env: str) -> bytes:
-    """`ssmd ARGS` with stdin, stdout and stderr on one pseudo-terminal of 100 columns."""
+def on_a_terminal(args: list[str], cache: str, piped: bool = False, **env: str) -> bytes:
+    """`ssmd ARGS` with stdin, stdout and stderr on one pseudo-terminal of 100 columns
+    (`piped`: stdout on a pipe instead, and what it printed there is returned)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
     environment = {**os.environ, "SSMD_CACHE_DIR": cache, **env}
@@ -98,16 +99,23 @@ def on_a_terminal(args: list[str], cache: str, **env: str) -> bytes:
         [sys.executable, "-m", "ssmd", *args],
         cwd=quiet,
         stdin=follower,
-        stdout=follower,
+        stdout=subprocess.PIPE if piped else follower,
         stderr=follower,
         env=environment,
     )
     os.close(follower)
+    if piped:
+        assert process.stdout is not None
+        out = process.stdout.read()
+        read_terminal(leader, process)
+        return out
     return read_terminal(leader, process)
 
 
 def test_help_on_a_terminal_keeps_color_and_no_color(tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
+    piped = on_a_terminal(["--help"], cache, piped=True, NO_COLOR="")  # recorded first
+    assert b"\x1b[" not in piped and b"Usage" in piped
     colored = on_a_terminal(["--help"], cache, NO_COLOR="", SSMD_CACHE_DIR="off")
     assert b"\x1b[" in colored
     assert on_a_terminal(["--help"], cache, NO_COLOR="") == colored
@@ -116,7 +124,7 @@ def test_help_on_a_terminal_keeps_color_and_no_color(tmp_path: Path) -> None:
     assert plain != colored and b"\x1b[36m" not in plain  # rich keeps bold, drops colour
     assert on_a_terminal(["--help"], cache, NO_COLOR="1") == plain
     assert on_a_terminal(["--help"], cache, NO_COLOR="1") == plain
-    assert len(list((tmp_path / "cache/output").iterdir())) == 2
+    assert len(list((tmp_path / "cache/output").iterdir())) == 3
 
 
 def test_feed_show_is_replayed_and_follows_every_edit(sample_root: Path, scratch: Path) -> None:
