@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import shutil
 import struct
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_ssmd
+from tests.conftest import REPO, run_ssmd
 from tests.terminal import read_terminal
 
 
@@ -231,3 +232,16 @@ def test_version_needs_no_typer(tmp_path: Path) -> None:
     real = subprocess.run([sys.executable, "-c", typer_answer], capture_output=True, text=True)
     assert (out, err, code) == (real.stdout, real.stderr, real.returncode)
     assert out.startswith("ssmd ") and not ran_typer
+
+
+def test_a_changed_module_makes_a_new_recording(scratch: Path) -> None:
+    """The code is keyed: an edit to any ssmd module (here a help line) shows at once."""
+    copy = scratch / "code"
+    shutil.copytree(REPO / "ssmd", copy / "ssmd", ignore=shutil.ignore_patterns("__pycache__"))
+    cache = scratch / "cache"
+    first = run(["--help"], cache, scratch, PYTHONPATH=str(copy), COLUMNS="100")
+    assert "Feeds: where market data comes from." in first[0] and first[3]
+    lazy = copy / "ssmd/cli/lazy.py"
+    lazy.write_text(lazy.read_text().replace("where market data comes from", "market data"))
+    second = run(["--help"], cache, scratch, PYTHONPATH=str(copy), COLUMNS="100")
+    assert "Feeds: market data." in second[0] and second[3]
