@@ -1,3 +1,3 @@
-from ssmd.cli import main
+from ssmd.entry import main
 
 main()

@@ -94,13 +94,14 @@ class State:
 
     def workspace(self, known_at: str | None = None, root: Path | None = None) -> Workspace:
         """The registry in the work tree, or as committed at `--known-at` (date or commit)."""
-        from ssmd.git import GitError, commit_summary
-        from ssmd.registry import open_workspace
         from ssmd.workspace import Workspace
 
         root = root or self.root()
         if known_at is None:
             return Workspace.load(root)
+        from ssmd.git import GitError, commit_summary
+        from ssmd.registry import open_workspace  # with the rules: only for --known-at
+
         try:
             workspace = open_workspace(root, known_at)
             short, date = commit_summary(root, workspace.commit or "HEAD")

@@ -32,7 +32,9 @@ def repository(tmp_path: Path, broken: bool) -> Path:
     return top
 
 
-def run_script(lines: list[str], cwd: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def run_script(
+    lines: list[str], cwd: Path, tmp_path: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     shim = tmp_path / "bin"
     shim.mkdir(exist_ok=True)
     (shim / "ssmd").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ssmd "$@"\n')
@@ -43,7 +45,12 @@ def run_script(lines: list[str], cwd: Path, tmp_path: Path) -> subprocess.Comple
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}", "SSMD_ROOT": ""},
+        env={
+            **os.environ,
+            "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}",
+            "SSMD_ROOT": "",
+            **(env or {}),
+        },
         timeout=300,
         check=False,
     )

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import run_ssmd
 from tests.gitrepo import GitRepo
+from tests.terminal import read_terminal
 
 ESC = "\x1b["
 
@@ -27,18 +28,7 @@ def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
         env={**os.environ, **env},
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode(errors="replace")
+    return read_terminal(leader, process).decode(errors="replace")
 
 
 @pytest.fixture
