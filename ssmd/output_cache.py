@@ -256,7 +256,7 @@ def _registry_read(argv: list[str]) -> tuple[object, ...] | None:
 
 
 def _find_root(explicit: str | None) -> str | None:
-    """The root `ssmd.workspace.find_root` picks; None when it would fail (the real command
+    """The root `ssmd.locate.find_root` picks; None when it would fail (the real command
     then says why)."""
     chosen = explicit or os.environ.get("SSMD_ROOT")
     if chosen:
@@ -273,7 +273,7 @@ def _find_root(explicit: str | None) -> str | None:
 
 
 def _journal_waits(root: str) -> bool:
-    """Whether a half-done write's journal is there (`ssmd.edit.journal.pending`, which every
+    """Whether a half-done write's journal is there (`ssmd.write.journal.pending`, which every
     command then recovers, printing a note): in the git directory of the work tree holding
     `root`, else beside `exchanges/`. Both places are looked at; either one means yes."""
     if os.path.exists(os.path.join(root, ".ssmd-journal.json")):
@@ -288,7 +288,7 @@ def _journal_waits(root: str) -> bool:
                 with open(marker, encoding="utf-8") as file:
                     line = file.readline().strip()
             except (OSError, UnicodeDecodeError):
-                return False  # ssmd.edit.lock.git_directory: no git directory, so beside
+                return False  # ssmd.write.lock.git_directory: no git directory, so beside
             if not line.startswith("gitdir:"):
                 return False
             target = os.path.join(folder, line[len("gitdir:") :].strip())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ssmd.check import Diagnostic, check
 from ssmd.report import Checked, render_json
-from ssmd.workspace import Workspace
 from ssmd.templates import starter_feed
+from ssmd.workspace import Workspace
 
 DEV = "exchanges/environments/kalshi-dev.yaml"
 DAY = dt.date(2026, 3, 1)
