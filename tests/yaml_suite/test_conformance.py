@@ -19,13 +19,31 @@ SETUP = "bash scripts/setup.d/30-yaml-test-suite.sh"
 
 REGISTRY_RULES = {
     "one document": "a registry file holds one document",
-    "plain keys": "mapping keys must be plain words",
+    "collection keys": "mapping keys must be plain words; this key is a collection",
+    "empty keys": "mapping keys must be plain words; this key is empty",
     "no tags": "is not allowed: registry files hold plain YAML values",
     "one name per anchor": "is defined twice",
 }
 """Why the reader may refuse a valid input: the registry's own rules, each its own message."""
 READER_LIMIT = "ssmd cannot read this YAML ("
-"""Valid YAML libyaml (the position source) cannot read: refused in a sentence, never misread."""
+"""Valid YAML neither libyaml (the position source) nor the fallback (ruamel's parser) can
+read: refused in a sentence, never misread."""
+
+READER_LIMITS = {
+    "4ABK#0",  # `omitted value:,` in a flow mapping
+    "4MUZ#0",  # `{"foo"\n: "bar"}`: a flow key whose ':' is on the next line
+    "4MUZ#1",
+    "4MUZ#2",
+    "5MUD#0",
+    "9SA2#0",  # a quoted flow key spanning two lines
+    "K3WX#0",
+    "NJ66#0",
+    "UT92#0",
+    "VJP3#1",
+    "R4YG#0",  # a tab on the indentation line of a folded block scalar
+}
+"""The valid inputs still refused as unreadable, by name: none is registry-shaped (flow
+mappings with keys over two lines or `:,`, a tab in a folded block's indentation line)."""
 
 
 RUAMEL_REWRITES_BLOCK_SCALAR_TAILS = ["L24T#1"]
@@ -78,13 +96,50 @@ def test_valid_inputs_are_refused_only_for_the_registrys_rules_or_in_a_sentence(
         if not c.invalid and (problem := _refusal(readings[c.id])) is not None
     )
     assert not [r for r in reasons if r.startswith("unexpected")], reasons
-    assert reasons["one document"] == 18
-    assert reasons["plain keys"] == 14
+    assert reasons["one document"] == 20
+    assert reasons["collection keys"] == 15
+    assert reasons["empty keys"] == 9
     assert reasons["no tags"] == 13
     assert reasons["one name per anchor"] == 2
-    # libyaml's own limits (flow mappings with empty or JSON-like keys, directives, ...);
-    # this may only go down.
-    assert reasons["reader limit"] <= 39, reasons
+    assert reasons["reader limit"] == len(READER_LIMITS), reasons
+    assert sum(reasons.values()) == 70  # of 308 valid inputs
+
+
+def test_the_inputs_libyaml_cannot_read_are_the_ones_named(
+    cases: list[SuiteCase], readings: dict[str, ParsedYaml]
+) -> None:
+    unreadable = {
+        c.id
+        for c in cases
+        if (problem := _refusal(readings[c.id])) is not None
+        and problem.message.startswith(READER_LIMIT)
+    }
+    assert unreadable == READER_LIMITS
+
+
+def test_second_readings_keep_exact_positions(readings: dict[str, ParsedYaml]) -> None:
+    """Inputs libyaml refuses, read by the fallback: each value located where it is written."""
+    tab = readings["96NN#0"]  # `foo: |-\n \tbar`, ruamel's reading
+    assert tab.data == {"foo": "\tbar"}
+    assert tab.source_map.entries[("foo",)] == ((0, 0, 0, 3), (0, 5, 2, 0))
+    directive = readings["BEC7#0"]  # `%YAML 1.3` read as a comment by libyaml
+    assert directive.data == "foo"
+    assert directive.source_map.entries[()] == (None, (3, 0, 3, 5))
+    anchors = readings["W5VH#0"]  # `a: &:@*!$"<foo>: scalar a` / `b: *:@*!$"<foo>:`
+    assert anchors.data == {"a": "scalar a", "b": "scalar a"}
+    assert anchors.source_map.entries[("b",)] == ((1, 0, 1, 1), (1, 3, 1, 16))
+    assert anchors.source_map.anchors[("b",)] == (0, 3, 0, 25)
+
+
+def test_empty_keys_are_refused_at_their_colon(readings: dict[str, ParsedYaml]) -> None:
+    for case, position in {"FRK4#0": (2, 2), "6M2F#0": (2, 0), "UKK6#0": (0, 2)}.items():
+        problem = _refusal(readings[case])
+        assert problem is not None
+        assert problem.message == (
+            "mapping keys must be plain words; this key is empty (nothing before the ':'): "
+            "write the key's name"
+        )
+        assert tuple(problem.span.start) == position, case
 
 
 def test_every_problem_position_is_inside_the_text(
