@@ -15,7 +15,7 @@ from ssmd.history import RepositoryHistory
 from ssmd.lintconfig import CONFIG_CODE, CONFIG_FILE, PROTECTED_CODES, LintConfig, config_of
 from ssmd.resolve import today
 from ssmd.rules import RULES, Context, Edit, Finding, Severity
-from ssmd.span import Span
+from ssmd.span import RelatedLocation, Span
 from ssmd.suppression import Suppression, malformed, suppressions
 from ssmd.workspace import Workspace
 
@@ -43,6 +43,8 @@ class Diagnostic:
     fix: QuickFix | None = None
     suppressed: str | None = None
     """The reason of the `# ssmd: ignore[...]` comment that hides this finding, if one does."""
+    related: tuple[RelatedLocation, ...] = ()
+    """Second places the finding is about, e.g. the anchor of the `*alias` it is located at."""
 
     @property
     def rule_name(self) -> str:
@@ -243,7 +245,10 @@ def _diagnostic(code: str, severity: Severity, document: Document, finding: Find
     if finding.fix is not None:
         edits = tuple(_text_edit(document, edit) for edit in finding.fix.edits)
         fix = QuickFix(finding.fix.title, edits)
-    return Diagnostic(code, severity, finding.message, document.path, span, fix)
+    related = finding.related
+    if not related and finding.span is None:
+        related = document.related_to(finding.path, finding.part)
+    return Diagnostic(code, severity, finding.message, document.path, span, fix, related=related)
 
 
 def _text_edit(document: Document, edit: Edit) -> TextEdit:

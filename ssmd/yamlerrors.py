@@ -22,6 +22,8 @@ class SyntaxProblem:
     code: str
     message: str
     span: Span
+    related: Span | None = None
+    """A second place in the same text (a duplicate key's first occurrence)."""
 
 
 EMPTY_KEY_MESSAGE = (

@@ -111,6 +111,8 @@ class SourceMap:
     entries: dict[ModelPath, tuple[RawSpan | None, RawSpan]] = field(default_factory=dict)
     anchors: dict[ModelPath, RawSpan] = field(default_factory=dict)
     """Paths read through an alias -> where the anchored value is written (the related place)."""
+    anchor_paths: dict[ModelPath, ModelPath] = field(default_factory=dict)
+    """Paths read through an alias -> the path where the anchored value was first read."""
 
     def get(self, path: ModelPath) -> Located | None:
         entry = self.entries.get(path)
@@ -139,6 +141,23 @@ class SourceMap:
 
     def key_span(self, path: ModelPath) -> Span:
         return self.span(path, part="key")
+
+    def anchored(self, path: ModelPath, part: str = "value") -> tuple[Span, Span] | None:
+        """For a path read through an alias (or under one): (where the same value is written
+        under the anchor, where the anchored value starts, at its `&name`). None otherwise."""
+        for depth in range(len(path), 0, -1):
+            prefix = path[:depth]
+            anchor = self.anchors.get(prefix)
+            if anchor is None:
+                continue
+            origin = self.anchor_paths.get(prefix)
+            inner = self.entries.get(origin + path[depth:]) if origin is not None else None
+            if inner is None:
+                return _to_span(anchor), _to_span(anchor)
+            key, value = inner
+            raw = key if part == "key" and key is not None else value
+            return _to_span(raw), _to_span(anchor)
+        return None
 
 
 @dataclass(slots=True)
@@ -360,6 +379,8 @@ class _Builder:
     def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem], text: str) -> None:
         self.entries = source_map.entries
         self.anchors = source_map.anchors
+        self.anchor_paths = source_map.anchor_paths
+        self.first_paths: dict[int, ModelPath] = {}
         self.problems = problems
         self.budget = MAX_NODES
         self.text = text
@@ -382,6 +403,7 @@ class _Builder:
             if id(node) in self.seen:
                 return self._alias(node, path, key, depth)
             self.seen.add(id(node))
+            self.first_paths[id(node)] = path
         start, end = node.start_mark, node.end_mark
         self.entries[path] = (key, (start.line, start.column, end.line, end.column))
         return self._value(node, path, depth)
@@ -421,6 +443,9 @@ class _Builder:
         here = spans[self.alias_index] if self.alias_index < len(spans) else _raw(node)
         self.alias_index += 1
         self.anchors[path] = _raw(node)
+        origin = self.first_paths.get(id(node))
+        if origin is not None:
+            self.anchor_paths[path] = origin
         self.entries[path] = (key, here)
         first = len(self.entries)
         tracking, self.track_aliases = self.track_aliases, False  # nested repeats are not aliases
@@ -459,7 +484,10 @@ class _Builder:
                 message = (
                     f"duplicate key '{key}' (first defined on line {line}); remove one of them"
                 )
-                self.problems.append(SyntaxProblem("SSMD002", message, _to_span(key_span)))
+                first = _to_span(first_seen[key])
+                self.problems.append(
+                    SyntaxProblem("SSMD002", message, _to_span(key_span), related=first)
+                )
                 continue
             first_seen[key] = key_span
             result[key] = self.build(value_node, (*path, key), key_span, depth + 1)

@@ -315,7 +315,8 @@ async def on_code_action(
         for diagnostic in ls.checker.results.get(path, []):
             if diagnostic.span.end < wanted or wanted_end < diagnostic.span.start:
                 continue
-            shown = convert.diagnostic(diagnostic, lines, ls.encoding)
+            related = ls.checker.root if ls.shows_related_information else None
+            shown = convert.diagnostic(diagnostic, lines, ls.encoding, related)
             if diagnostic.fix is not None:
                 actions.append(convert.quick_fix(diagnostic.fix, shown, _edit_builder(ls)))
             if diagnostic.code == "SSMD301" and document.model is not None:

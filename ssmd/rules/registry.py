@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from ssmd.document import Kind
-from ssmd.span import Span
+from ssmd.span import RelatedLocation, Span
 from ssmd.yamlsource import ModelPath
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ class Finding:
     severity: Severity | None = None
     """Overrides the rule's severity for this finding (SSMD208's undocumented break is a
     warning, its contradicted claim an error); None keeps the rule's."""
+    related: tuple[RelatedLocation, ...] = ()
+    """Second places the finding is about. A finding located by `path` under an alias gets
+    the anchor's place without asking (`ssmd.check`)."""
 
 
 Check = Callable[["Document", "Context"], Iterator[Finding]]
