@@ -27,8 +27,7 @@ class SyntaxProblem:
 
 
 EMPTY_KEY_MESSAGE = (
-    "mapping keys must be plain words; this key is empty (nothing before the ':'): "
-    "write the key's name"
+    "mapping keys must be plain words; this key is empty: write the key's name before the ':'"
 )
 """A registry rule (keys are names), its own message: valid YAML reads `: x` as a null key."""
 

@@ -494,12 +494,21 @@ class _Builder:
         return result
 
     def _at_colon(self, span: Span) -> Span:
-        """An empty key is shown at its `:` (ruamel marks a flow one just after it)."""
+        """An empty key is shown at its `:` (or its `?` when it has none): ruamel marks a flow
+        one just after it, libyaml an explicit `? ` one where the key would be."""
         lines = LineIndex(self.text)
         offset = lines.offset(span.start.line) + span.start.character
         if self.text[offset : offset + 1] != ":" and self.text[offset - 1 : offset] == ":":
-            return Span.point(span.start.line, span.start.character - 1)
-        return Span.point(span.start.line, span.start.character)
+            offset -= 1
+        else:
+            after = len(self.text) - len(self.text[offset:].lstrip(" \t\r\n"))
+            before = len(self.text[:offset].rstrip(" \t")) - 1
+            if self.text[after : after + 1] == ":":
+                offset = after
+            elif before >= 0 and self.text[before] == "?":
+                offset = before  # `?` with no key and no value
+        line = lines.line_of(offset)
+        return Span.point(line, offset - lines.offset(line))
 
 
 _MERGE_MESSAGE = (

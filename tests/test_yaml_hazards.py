@@ -386,3 +386,39 @@ def test_the_writer_refuses_with_the_readers_message() -> None:
         "separated from other tokens by whitespace (put a space before the '#')); fix it first "
         "(`ssmd validate` shows it)"
     )
+
+
+# -- valid YAML libyaml cannot read: a second reading, or a registry rule -------------
+
+EMPTY_KEY = (
+    "mapping keys must be plain words; this key is empty: write the key's name before the ':'"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("name: kalshi\n? \n: x\n", 3, 1),  # libyaml reads it (as the key ""): refused
+        ("name: kalshi\n: x\n", 2, 1),  # libyaml cannot read it; ruamel locates it
+        ("name: kalshi\nv: [ : x ]\n", 2, 6),  # neither reads it: yaml-rs's data says so
+    ],
+)
+def test_an_empty_key_is_refused_at_its_colon(text: str, line: int, column: int) -> None:
+    assert [f for f in found(text) if f[0] == "SSMD001"] == [("SSMD001", line, column, EMPTY_KEY)]
+
+
+def test_a_tab_after_the_indentation_of_a_block_scalar_is_read_with_exact_positions() -> None:
+    text = "name: kalshi\ndisplay_name: |-\n \tKalshi\n" + HEAD[13:] + V1
+    document = load_document(FEED, text)
+    assert document.problems == []
+    assert isinstance(document.model, Feed)
+    assert document.model.display_name == "\tKalshi"
+    assert document.span(("display_name",)).start == Position(1, 14)
+    assert document.span(("versions", 0, "protocol")) == Span.of(7, 14, 7, 17)
+
+
+def test_a_leading_directive_is_read_as_a_comment() -> None:
+    text = "%YAML 1.2\n---\n" + HEAD + V1
+    document = load_document(FEED, text)
+    assert document.problems == []
+    assert document.span(("name",)) == Span.of(2, 6, 2, 12)

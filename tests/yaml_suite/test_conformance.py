@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -136,8 +137,8 @@ def test_empty_keys_are_refused_at_their_colon(readings: dict[str, ParsedYaml]) 
         problem = _refusal(readings[case])
         assert problem is not None
         assert problem.message == (
-            "mapping keys must be plain words; this key is empty (nothing before the ':'): "
-            "write the key's name"
+            "mapping keys must be plain words; this key is empty: write the key's name before "
+            "the ':'"
         )
         assert tuple(problem.span.start) == position, case
 
@@ -194,3 +195,37 @@ def test_the_writer_edits_what_the_reader_accepts_byte_for_byte_outside_the_chan
         edited += 1
     assert edited >= 30, (edited, refused)
     assert misread == RUAMEL_REWRITES_BLOCK_SCALAR_TAILS
+
+
+RELIABILITY = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
+TABLE_ROWS = {
+    "invalid inputs refused (of 94)": "invalid refused",
+    "valid inputs refused (of 308)": "valid refused",
+    "- more than one document (registry rule)": "one document",
+    "- a collection as a key (registry rule: keys are plain words)": "collection keys",
+    "- an empty key, `: value` (registry rule: keys are plain words)": "empty keys",
+    "- a tag outside the core schema (registry rule)": "no tags",
+    "- an anchor name defined twice (registry rule)": "one name per anchor",
+    '- unreadable ("ssmd cannot read this YAML ...")': "reader limit",
+}
+
+
+def test_the_table_in_docs_reliability_md_is_the_measured_one(
+    cases: list[SuiteCase], readings: dict[str, ParsedYaml]
+) -> None:
+    measured = Counter(
+        _reason(problem.message)
+        for c in cases
+        if not c.invalid and (problem := _refusal(readings[c.id])) is not None
+    )
+    measured["valid refused"] = sum(measured.values())
+    measured["invalid refused"] = sum(
+        1 for c in cases if c.invalid and _refusal(readings[c.id]) is not None
+    )
+    shown: dict[str, int] = {}
+    for line in RELIABILITY.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] in TABLE_ROWS:
+            shown[TABLE_ROWS[cells[0]]] = int(cells[2].strip("*"))
+    assert set(shown) == set(TABLE_ROWS.values()), "a row of the table is missing"
+    assert shown == {name: measured[name] for name in shown}
