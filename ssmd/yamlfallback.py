@@ -109,12 +109,22 @@ def _mark(line: int, column: int) -> yaml.Mark:
     return yaml.Mark("<text>", 0, line, column, None, 0)
 
 
+MAX_FALLBACK_CHARS = 256 * 1024
+"""ruamel's pure parser costs ~2 ms per KB, and more on deep nesting: a text this
+large that libyaml cannot read is refused rather than stall an editor."""
+_DEEP_LINE = re.compile(r"^[ \t?:-]{200}", re.MULTILINE)
+"""A line starting with 200 columns of indentation or indicators is nested deeper than
+any registry file (the reader refuses 64 levels anyway); ruamel slows down quadratically there."""
+
+
 def compose_with_ruamel(text: str) -> tuple[yaml.Node | None, list[RawSpan]] | None:
     """ruamel's events -> the reader's node tree (PyYAML node classes, plain scalars untyped).
 
     Returns (root node or None, where each `*alias` is written), or None when
     ruamel cannot read the text either; raises SecondDocument for a second document.
     """
+    if len(text) > MAX_FALLBACK_CHARS or _DEEP_LINE.search(text):
+        return None
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -125,7 +135,7 @@ def compose_with_ruamel(text: str) -> tuple[yaml.Node | None, list[RawSpan]] | N
     composer = _Composer()
     try:
         root = composer.compose(events)
-    except (_NotOneDocument, KeyError, IndexError):
+    except (_NotOneDocument, KeyError, IndexError, RecursionError):
         return None
     return root, composer.alias_spans
 
