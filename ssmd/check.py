@@ -17,7 +17,7 @@ from ssmd.lintconfig import CONFIG_FILE, PROTECTED_CODES, LintConfig, config_of
 from ssmd.resolve import today
 from ssmd.rules import RULES, Context, Edit, Finding, Fix, NewFile, Rule, Severity
 from ssmd.rules.lint import ENGINE_CODES
-from ssmd.span import Span
+from ssmd.span import RelatedLocation, Span
 from ssmd.suppression import Suppression, malformed, suppressions
 from ssmd.workspace import Workspace
 
@@ -53,6 +53,9 @@ class Diagnostic:
     @property
     def rule(self) -> Rule:
         return RULES[self.code]
+
+    related: tuple[RelatedLocation, ...] = ()
+    """Second places the finding is about, e.g. the anchor of the `*alias` it is located at."""
 
     @property
     def rule_name(self) -> str:
@@ -255,7 +258,12 @@ def _diagnostic(code: str, severity: Severity, document: Document, finding: Find
     span = finding.span or document.span(finding.path, finding.part)
     fix = _quick_fix(document, finding.fix) if finding.fix is not None else None
     more = tuple(_quick_fix(document, other) for other in finding.more_fixes)
-    return Diagnostic(code, severity, finding.message, document.path, span, fix, more_fixes=more)
+    related = finding.related
+    if not related and finding.span is None:
+        related = document.related_to(finding.path, finding.part)
+    return Diagnostic(
+        code, severity, finding.message, document.path, span, fix, more_fixes=more, related=related
+    )
 
 
 def _quick_fix(document: Document, fix: Fix) -> QuickFix:

@@ -8,6 +8,7 @@ the text becomes a `LoadProblem` (SSMD001-005) with a span.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from ssmd import codes
 from ssmd.introspect import allowed_keys
 from ssmd.models import Environment, Feed, Schema, excerpt
-from ssmd.span import LineIndex, Span
+from ssmd.span import LineIndex, RelatedLocation, Span
 from ssmd.yamlcore import core_value
 from ssmd.yamlsource import ModelPath, SourceMap, parse_yaml
 
@@ -86,6 +87,8 @@ class LoadProblem:
     span: Span
     replacement: str | None = None
     """A suggested replacement for the text at `span` (a typo'd key's likely spelling)."""
+    related: tuple[RelatedLocation, ...] = ()
+    """Second places the problem is about (the anchor of an alias, a key's first occurrence)."""
 
 
 @dataclass(slots=True)
@@ -141,6 +144,36 @@ class Document:
         """The whole extent of `path`'s key or value (outline, selection ranges)."""
         return self.source_map.span(self.source_path(path), part)
 
+    def related_to(self, path: ModelPath, part: str = "value") -> tuple[RelatedLocation, ...]:
+        """For a value read through `*alias` (located at the alias): where the anchor writes it."""
+        if not self.source_map.anchors:
+            return ()
+        found = self.source_map.anchored(self.source_path(path), part)
+        if found is None:
+            return ()
+        place, anchor = found
+        offset = self.lines.offset(anchor.start.line) + anchor.start.character
+        name = _ANCHOR_NAME.match(self.text, offset)
+        message = (
+            f"defined here, at the anchor &{name.group(1)} (the alias *{name.group(1)} repeats it)"
+            if name
+            else "defined here, at the anchor the alias repeats"
+        )
+        return (
+            RelatedLocation(self.path, self.lines.clamp_span(_first_line(self, place)), message),
+        )
+
+
+_ANCHOR_NAME = re.compile(r"(?:![^\s]*\s+)?&([^\s,\[\]{}]+)")
+
+
+def _first_line(document: Document, span: Span) -> Span:
+    """A block value's first line only, as `Document.span` shows a finding."""
+    if span.end.line == span.start.line:
+        return span
+    end = max(document.lines.length(span.start.line), span.start.character)
+    return Span.of(span.start.line, span.start.character, span.start.line, end)
+
 
 def refused_document(path: str, code: str, message: str, text: str = "") -> Document:
     """A file ssmd will not read or parse (too large, or outside the registry): one problem."""
@@ -170,7 +203,10 @@ def load_document(path: str, text: str) -> Document:
         return Document(path, kind, text)
     parsed = parse_yaml(text)
     doc = Document(path, kind, text, source_map=parsed.source_map)
-    doc.problems.extend(LoadProblem(p.code, p.message, p.span) for p in parsed.problems)
+    doc.problems.extend(
+        LoadProblem(p.code, p.message, p.span, related=_first_occurrence(path, p.related))
+        for p in parsed.problems
+    )
     if parsed.data is None and not parsed.problems:
         doc.problems.append(
             LoadProblem(
@@ -195,6 +231,10 @@ def load_document(path: str, text: str) -> Document:
     doc.declared_name = name if isinstance(name, str) else None
     _validate(doc, MODEL_OF_KIND[kind], parsed.data)
     return doc
+
+
+def _first_occurrence(path: str, span: Span | None) -> tuple[RelatedLocation, ...]:
+    return () if span is None else (RelatedLocation(path, span, "first defined here"),)
 
 
 def _article(kind: Kind) -> str:
@@ -303,12 +343,16 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
         else:
             message += f"; allowed keys: {', '.join(allowed)}"
         replacement = close[0] if close else None
-        return LoadProblem(codes.UNKNOWN_KEY, message, doc.span(loc, part="key"), replacement)
+        related = doc.related_to(loc, "key")
+        return LoadProblem(
+            codes.UNKNOWN_KEY, message, doc.span(loc, part="key"), replacement, related
+        )
     if kind == "missing":
         return LoadProblem(
             codes.MISSING_KEY,
             f"required key '{excerpt(key)}' is missing{where}; add it",
             doc.span(loc[:-1], part="key") if loc[:-1] else Span.point(0),
+            related=doc.related_to(loc[:-1], "key") if loc[:-1] else (),
         )
     detail = str(error["msg"])
     if kind == "too_short" and loc and loc[-1] == "versions":
@@ -316,7 +360,7 @@ def _problem(doc: Document, model_type: type[BaseModel], error: Any) -> LoadProb
     message = f"invalid value for '{excerpt(key)}'{where}: {excerpt(detail, 300)}"
     if kind == "string_type":
         message += _quote_hint(doc, doc.span(loc))
-    return LoadProblem(codes.INVALID_VALUE, message, doc.span(loc))
+    return LoadProblem(codes.INVALID_VALUE, message, doc.span(loc), related=doc.related_to(loc))
 
 
 def _quote_hint(doc: Document, span: Span) -> str:

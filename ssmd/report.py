@@ -22,6 +22,7 @@ from ssmd.document import Document, Kind
 from ssmd.lintconfig import CONFIG_FILE
 from ssmd.models import Schema
 from ssmd.rules import RULES, RULES_DOC_URL, Severity
+from ssmd.span import Span
 from ssmd.views import HashState, hash_state
 from ssmd.workspace import Workspace
 
@@ -102,7 +103,7 @@ def _text_one(checked: Checked, show_suppressed: bool) -> str:
     if results.get(CONFIG_FILE):
         lines.append("Validating configuration...")
         lines.append(f"  ✗ {CONFIG_FILE}")
-        lines.extend(finding_line(d, checked.shown) for d in results[CONFIG_FILE])
+        lines.extend(_with_notes(results[CONFIG_FILE], checked.shown))
     groups: list[tuple[Kind, str, Callable[[Document], str]]] = [
         (Kind.FEED, "feeds", lambda d: "valid"),
         (Kind.SCHEMA, "schemas", lambda d: _schema_summary(workspace, d)),
@@ -118,13 +119,13 @@ def _text_one(checked: Checked, show_suppressed: bool) -> str:
                 continue
             mark = "✗" if any(d.severity is Severity.ERROR for d in found) else "!"
             lines.append(f"  {mark} {label}")
-            lines.extend(finding_line(d, checked.shown) for d in found)
+            lines.extend(_with_notes(found, checked.shown))
         if kind is Kind.SCHEMA:
             for document in workspace.of_kind(Kind.CAPNP):
                 found = results.get(document.path, [])
                 if found:
                     lines.append(f"  ✗ {document.stem}.capnp")
-                    lines.extend(finding_line(d, checked.shown) for d in found)
+                    lines.extend(_with_notes(found, checked.shown))
     errors, warnings = _counts(results)
     lines.append("")
     if errors == 0 and warnings == 0:
@@ -167,6 +168,23 @@ def finding_line(diagnostic: Diagnostic, prefix: str = "") -> str:
     )
 
 
+def note_lines(diagnostic: Diagnostic, prefix: str = "") -> list[str]:
+    """A finding's related places, gcc's way: `path:line:col: note: message`, under it.
+
+    Editors' error formats skip them (vim's `%-G`, the VS Code matcher wants
+    error|warning), so a finding stays one entry; Emacs shows them as notes.
+    """
+    return [
+        f"{prefix}{related.file}:{related.span.start.line + 1}:"
+        f"{related.span.start.character + 1}: note: {related.message}"
+        for related in diagnostic.related
+    ]
+
+
+def _with_notes(found: list[Diagnostic], prefix: str) -> list[str]:
+    return [line for d in found for line in (finding_line(d, prefix), *note_lines(d, prefix))]
+
+
 def _counts(results: Results) -> tuple[int, int]:
     errors = sum(1 for found in results.values() for d in found if d.severity is Severity.ERROR)
     warnings = sum(1 for found in results.values() for d in found if d.severity is Severity.WARNING)
@@ -191,6 +209,9 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "end_line": end.line + 1,
         "end_column": end.character + 1,
     }
+    result["related"] = [
+        {**_place_json(r.file, r.span), "message": r.message} for r in diagnostic.related
+    ]
     result["suppressed"] = diagnostic.suppressed is not None
     if diagnostic.suppressed is not None:
         result["suppression_reason"] = diagnostic.suppressed
@@ -206,21 +227,21 @@ def fix_json(fix: QuickFix) -> dict[str, Any]:
     when the fix creates files."""
     result: dict[str, Any] = {
         "title": fix.title,
-        "edits": [
-            {
-                "file": e.file,
-                "line": e.span.start.line + 1,
-                "column": e.span.start.character + 1,
-                "end_line": e.span.end.line + 1,
-                "end_column": e.span.end.character + 1,
-                "new_text": e.new_text,
-            }
-            for e in fix.edits
-        ],
+        "edits": [{**_place_json(e.file, e.span), "new_text": e.new_text} for e in fix.edits],
     }
     if fix.creates:
         result["creates"] = [{"file": new.file, "text": new.text} for new in fix.creates]
     return result
+
+
+def _place_json(file: str, span: Span) -> dict[str, Any]:
+    return {
+        "file": file,
+        "line": span.start.line + 1,
+        "column": span.start.character + 1,
+        "end_line": span.end.line + 1,
+        "end_column": span.end.character + 1,
+    }
 
 
 def _all(checked: list[Checked]) -> list[tuple[Checked, Diagnostic]]:
@@ -280,16 +301,18 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
     ]
     sarif_results = []
     for c, diagnostic in [*_all(checked), *_hidden(checked)]:
-        line, column = diagnostic.span.one_based()
-        end = diagnostic.span.end
-        region = {
-            "startLine": line,
-            "startColumn": column,
-            "endLine": end.line + 1,
-            "endColumn": max(end.character + 1, column)
-            if end.line + 1 == line
-            else end.character + 1,
-        }
+        region = _sarif_region(diagnostic.span)
+        related = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": c.top_path(r.file), "uriBaseId": "%SRCROOT%"},
+                    "region": _sarif_region(r.span),
+                },
+                "message": {"text": r.message},
+            }
+            for number, r in enumerate(diagnostic.related)
+        ]
         sarif_results.append(
             {
                 "ruleId": diagnostic.code,
@@ -307,6 +330,7 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
                         }
                     }
                 ],
+                **({"relatedLocations": related} if related else {}),
                 **_sarif_suppressions(diagnostic),
             }
         )
@@ -333,6 +357,17 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
         ],
     }
     return json.dumps(log, indent=2)
+
+
+def _sarif_region(span: Span) -> dict[str, int]:
+    line, column = span.one_based()
+    end = span.end
+    return {
+        "startLine": line,
+        "startColumn": column,
+        "endLine": end.line + 1,
+        "endColumn": max(end.character + 1, column) if end.line + 1 == line else end.character + 1,
+    }
 
 
 def _sarif_level(severity: Severity) -> str:

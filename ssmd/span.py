@@ -62,6 +62,19 @@ def editor_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+class RelatedLocation(NamedTuple):
+    """A second place a finding is about: the anchor an alias repeats, a key's first occurrence.
+
+    Shown as SARIF `relatedLocations`, LSP `relatedInformation`, a JSON `related`
+    entry and a `note:` line under the finding in text output.
+    """
+
+    file: str
+    """Root-relative posix path, like `Diagnostic.file`."""
+    span: Span
+    message: str
+
+
 class LineIndex:
     """Where each line of a text starts, with line breaks counted as LSP clients count them.
 

@@ -22,7 +22,21 @@ class SyntaxProblem:
     code: str
     message: str
     span: Span
+    related: Span | None = None
+    """A second place in the same text (a duplicate key's first occurrence)."""
 
+
+EMPTY_KEY_MESSAGE = (
+    "mapping keys must be plain words; this key is empty: write the key's name before the ':'"
+)
+"""A registry rule (keys are names), its own message: valid YAML reads `: x` as a null key."""
+
+COLLECTION_KEY_MESSAGE = "mapping keys must be plain words; this key is a collection"
+
+SECOND_DOCUMENT_MESSAGE = (
+    "YAML syntax error: expected a single document in the stream; but found another "
+    "document (a registry file holds one document: remove the extra '---')"
+)
 
 FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters YAML 1.2 does not allow in a document (c-printable's complement)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,10 @@ from ssmd.yamlcore import (
     tagged_value,
 )
 from ssmd.yamlerrors import (
+    COLLECTION_KEY_MESSAGE,
+    EMPTY_KEY_MESSAGE,
     FORBIDDEN,
+    SECOND_DOCUMENT_MESSAGE,
     SyntaxProblem,
     duplicate_anchor_message,
     error_span,
@@ -44,6 +48,14 @@ from ssmd.yamlerrors import (
     strict_problem,
     syntax_problem,
     unreadable,
+)
+from ssmd.yamlfallback import (
+    SecondDocument,
+    bad_key,
+    compose_with_ruamel,
+    empty_key_span,
+    hide_directives,
+    no_document,
 )
 
 try:  # libyaml bindings; the pure-Python loader is a correct, slower fallback.
@@ -99,6 +111,8 @@ class SourceMap:
     entries: dict[ModelPath, tuple[RawSpan | None, RawSpan]] = field(default_factory=dict)
     anchors: dict[ModelPath, RawSpan] = field(default_factory=dict)
     """Paths read through an alias -> where the anchored value is written (the related place)."""
+    anchor_paths: dict[ModelPath, ModelPath] = field(default_factory=dict)
+    """Paths read through an alias -> the path where the anchored value was first read."""
 
     def get(self, path: ModelPath) -> Located | None:
         entry = self.entries.get(path)
@@ -128,6 +142,23 @@ class SourceMap:
     def key_span(self, path: ModelPath) -> Span:
         return self.span(path, part="key")
 
+    def anchored(self, path: ModelPath, part: str = "value") -> tuple[Span, Span] | None:
+        """For a path read through an alias (or under one): (where the same value is written
+        under the anchor, where the anchored value starts, at its `&name`). None otherwise."""
+        for depth in range(len(path), 0, -1):
+            prefix = path[:depth]
+            anchor = self.anchors.get(prefix)
+            if anchor is None:
+                continue
+            origin = self.anchor_paths.get(prefix)
+            inner = self.entries.get(origin + path[depth:]) if origin is not None else None
+            if inner is None:
+                return _to_span(anchor), _to_span(anchor)
+            key, value = inner
+            raw = key if part == "key" and key is not None else value
+            return _to_span(raw), _to_span(anchor)
+        return None
+
 
 @dataclass(slots=True)
 class ParsedYaml:
@@ -152,13 +183,31 @@ def parse_yaml(text: str) -> ParsedYaml:
     composed = _compose(text, lines)
     if isinstance(composed, SyntaxProblem):
         return ParsedYaml(None, source_map, [composed])
-    node, normalised = composed
+    first, readings = composed
+    for reading in readings:
+        if isinstance(reading, SyntaxProblem):
+            return ParsedYaml(None, source_map, [reading])
+        parsed = _read(text, lines, reading, first)
+        if parsed is not None:
+            return parsed
+    assert first is not None  # libyaml's own reading is never doubted
+    return ParsedYaml(None, source_map, [unreadable(first, lines)])
+
+
+def _read(
+    text: str, lines: LineIndex, reading: _Reading, first: yaml.MarkedYAMLError | None
+) -> ParsedYaml | None:
+    """One node tree -> data and source map; None when a second reading is not proven equal."""
+    node, alias_spans = reading
+    source_map = SourceMap()
+    problems: list[SyntaxProblem] = []
     if node is None:
         strict = conformance_error(text)
         if strict is not None:
             problems.append(strict_problem(strict, lines))
         return ParsedYaml(None, source_map, problems)
     builder = _Builder(source_map, problems, text)
+    builder.alias_spans = alias_spans
     try:
         data = builder.build(node, (), None, 0)
     except _TooLarge as error:
@@ -167,26 +216,34 @@ def parse_yaml(text: str) -> ParsedYaml:
     strict = conformance_error(text)
     if strict is not None:
         return ParsedYaml(None, SourceMap(), [strict_problem(strict, lines)])
-    if normalised and not _same_reading(data, text):
-        problem = unreadable(normalised, lines)
-        return ParsedYaml(None, SourceMap(), [problem])
+    if first is not None and not _same_reading(data, text):
+        refused = next((p for p in problems if p.message in _KEY_RULES), None)
+        return None if refused is None else ParsedYaml(None, SourceMap(), [refused])
     if builder.merge_key is not None:
         return ParsedYaml(None, SourceMap(), [builder.merge_key, *problems])
     _clamp_entries(source_map, lines)
     return ParsedYaml(data, source_map, problems)
 
 
-def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | SyntaxProblem:
+_Reading = tuple["yaml.Node | None", "list[RawSpan] | None"]
+_Readings = tuple["yaml.MarkedYAMLError | None", "Iterator[_Reading | SyntaxProblem]"]
+
+
+def _compose(text: str, lines: LineIndex) -> _Readings | SyntaxProblem:
     """libyaml's node tree, or the problem to report.
 
-    When libyaml refuses a text the strict parser accepts (tabs after `-` or in
-    blank lines, which YAML 1.2 allows), the tabs there are read as spaces
-    (same length: positions stay) and the reading is proven equal later.
-    Returns (node, the original libyaml error if the text was normalised).
+    When libyaml refuses a text the strict parser accepts (valid YAML 1.2), in
+    this order: a registry rule it breaks (more than one document, an anchor
+    name used twice, an empty key) is refused with that rule's message; tabs
+    YAML allows as separation are read as spaces and leading directives as
+    comments (same length: positions stay), and libyaml tries again; then
+    ruamel's parser (`ssmd.yamlfallback`). Any such reading is proven equal to
+    the strict parser's, the first proven one is used. Returns (the original
+    libyaml error if the text needed a second reading, the readings to try).
     """
     translated = text.translate(_YAML_ONLY_BREAKS)
     try:
-        return _compose_text(translated), None
+        return None, iter([(_compose_text(translated), None)])
     except yaml.MarkedYAMLError as error:
         if "nesting depth" in str(error.problem):
             return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
@@ -202,12 +259,58 @@ def _compose(text: str, lines: LineIndex) -> tuple[yaml.Node | None, Any] | Synt
     if "duplicate anchor" in str(first.context):
         span = lines.clamp_span(error_span(first, text))
         return SyntaxProblem("SSMD001", duplicate_anchor_message(first, text), span)
-    if "\t" not in text:
-        return unreadable(first, lines)
+    return _second_reading(text, translated, first, lines)
+
+
+def _second_reading(
+    text: str, translated: str, first: yaml.MarkedYAMLError, lines: LineIndex
+) -> _Readings | SyntaxProblem:
     try:
-        return _compose_text(normalise_tabs(translated)), first
-    except (yaml.YAMLError, RecursionError):
-        return unreadable(first, lines)
+        strict = strict_data(text)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        strict = _UNKNOWN
+    if strict is None and no_document(translated):
+        return first, iter([(None, None)])  # only comments and `...`: like an empty file
+    key_problem = None
+    if strict is not _UNKNOWN:
+        message = bad_key(strict)
+        if message is not None:
+            key_problem = SyntaxProblem("SSMD001", message, empty_key_span(text, first, lines))
+    return first, _readings(text, translated, first, key_problem)
+
+
+def _readings(
+    text: str, translated: str, first: yaml.MarkedYAMLError, key_problem: SyntaxProblem | None
+) -> Iterator[_Reading | SyntaxProblem]:
+    """Second readings to try in order; a key the registry refuses ends the list (a reading
+    that locates it exactly comes first, `_read`)."""
+    lines = LineIndex(text)
+    directives_hidden = hide_directives(translated)
+    spaced = normalise_tabs(directives_hidden)
+    if spaced != translated:
+        try:
+            yield _compose_text(spaced), None
+        except yaml.MarkedYAMLError as again:
+            if _more_than_one_document(again):
+                yield syntax_problem(again, text, lines)
+                return
+        except (yaml.YAMLError, RecursionError):
+            pass
+    for candidate in dict.fromkeys((directives_hidden, spaced)):
+        try:
+            composed = compose_with_ruamel(candidate)
+        except SecondDocument as second:
+            yield SyntaxProblem("SSMD001", SECOND_DOCUMENT_MESSAGE, lines.clamp_span(second.span))
+            return
+        if composed is not None and composed[0] is not None:
+            yield composed
+    if key_problem is not None:
+        yield key_problem
+
+
+_UNKNOWN = object()
+_KEY_RULES = frozenset((EMPTY_KEY_MESSAGE, COLLECTION_KEY_MESSAGE))
+"""A second reading that locates a refused key exactly is used for that refusal."""
 
 
 _TOO_DEEP = "YAML nesting is too deep to be a registry file; flatten the document"
@@ -276,6 +379,8 @@ class _Builder:
     def __init__(self, source_map: SourceMap, problems: list[SyntaxProblem], text: str) -> None:
         self.entries = source_map.entries
         self.anchors = source_map.anchors
+        self.anchor_paths = source_map.anchor_paths
+        self.first_paths: dict[int, ModelPath] = {}
         self.problems = problems
         self.budget = MAX_NODES
         self.text = text
@@ -298,6 +403,7 @@ class _Builder:
             if id(node) in self.seen:
                 return self._alias(node, path, key, depth)
             self.seen.add(id(node))
+            self.first_paths[id(node)] = path
         start, end = node.start_mark, node.end_mark
         self.entries[path] = (key, (start.line, start.column, end.line, end.column))
         return self._value(node, path, depth)
@@ -337,6 +443,9 @@ class _Builder:
         here = spans[self.alias_index] if self.alias_index < len(spans) else _raw(node)
         self.alias_index += 1
         self.anchors[path] = _raw(node)
+        origin = self.first_paths.get(id(node))
+        if origin is not None:
+            self.anchor_paths[path] = origin
         self.entries[path] = (key, here)
         first = len(self.entries)
         tracking, self.track_aliases = self.track_aliases, False  # nested repeats are not aliases
@@ -358,10 +467,14 @@ class _Builder:
             elif self.track_aliases:
                 self.seen.add(id(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
-                message = "mapping keys must be plain words; this key is a collection"
+                message = COLLECTION_KEY_MESSAGE
                 self.problems.append(SyntaxProblem("SSMD001", message, _to_span(key_span)))
                 continue
             key = str(key_node.value)
+            if key == "" and key_node.tag == PLAIN:
+                span = self._at_colon(_to_span(key_span))
+                self.problems.append(SyntaxProblem("SSMD001", EMPTY_KEY_MESSAGE, span))
+                continue
             if key == "<<" and key_node.tag == PLAIN:
                 if self.merge_key is None:
                     self.merge_key = SyntaxProblem("SSMD001", _MERGE_MESSAGE, _to_span(key_span))
@@ -371,11 +484,31 @@ class _Builder:
                 message = (
                     f"duplicate key '{key}' (first defined on line {line}); remove one of them"
                 )
-                self.problems.append(SyntaxProblem("SSMD002", message, _to_span(key_span)))
+                first = _to_span(first_seen[key])
+                self.problems.append(
+                    SyntaxProblem("SSMD002", message, _to_span(key_span), related=first)
+                )
                 continue
             first_seen[key] = key_span
             result[key] = self.build(value_node, (*path, key), key_span, depth + 1)
         return result
+
+    def _at_colon(self, span: Span) -> Span:
+        """An empty key is shown at its `:` (or its `?` when it has none): ruamel marks a flow
+        one just after it, libyaml an explicit `? ` one where the key would be."""
+        lines = LineIndex(self.text)
+        offset = lines.offset(span.start.line) + span.start.character
+        if self.text[offset : offset + 1] != ":" and self.text[offset - 1 : offset] == ":":
+            offset -= 1
+        else:
+            after = len(self.text) - len(self.text[offset:].lstrip(" \t\r\n"))
+            before = len(self.text[:offset].rstrip(" \t")) - 1
+            if self.text[after : after + 1] == ":":
+                offset = after
+            elif before >= 0 and self.text[before] == "?":
+                offset = before  # `?` with no key and no value
+        line = lines.line_of(offset)
+        return Span.point(line, offset - lines.offset(line))
 
 
 _MERGE_MESSAGE = (

@@ -20,7 +20,7 @@ from ssmd.check import Diagnostic, QuickFix
 from ssmd.ide.completion import Candidate, Completions
 from ssmd.ide.navigation import DocumentLink, InlayHint, Location, OutlineItem, WorkspaceSymbol
 from ssmd.rules import Severity
-from ssmd.span import Position, Span, editor_lines
+from ssmd.span import Position, RelatedLocation, Span, editor_lines
 
 _CONVERTER = get_converter()
 SOURCE = "ssmd"
@@ -110,7 +110,19 @@ def uri_to_path(root: Path, uri: str) -> str | None:
             return None
 
 
-def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic:
+def diagnostic(
+    found: Diagnostic, lines: Lines, encoding: str, related_root: Path | None = None
+) -> lsp.Diagnostic:
+    """`related_root`: the registry root, when the client shows `relatedInformation`."""
+    related = None
+    if related_root is not None and found.related:
+        related = [
+            lsp.DiagnosticRelatedInformation(
+                lsp.Location(path_to_uri(related_root, r.file), to_range(r.span, lines, encoding)),
+                r.message,
+            )
+            for r in _same_file(found)
+        ] or None
     return lsp.Diagnostic(
         range=to_range(found.span, lines, encoding),
         message=found.message if found.suppressed is None else _suppressed_message(found),
@@ -118,8 +130,15 @@ def diagnostic(found: Diagnostic, lines: Lines, encoding: str) -> lsp.Diagnostic
         code=found.code,
         code_description=lsp.CodeDescription(href=found.rule.url),
         source=SOURCE,
+        related_information=related,
         data={"rule": found.rule_name},
     )
+
+
+def _same_file(found: Diagnostic) -> list[RelatedLocation]:
+    """Related places in the finding's own file: converted with its lines (every related
+    place the library makes today is in the same file: an anchor, a first occurrence)."""
+    return [r for r in found.related if r.file == found.file]
 
 
 def _severity(found: Diagnostic) -> lsp.DiagnosticSeverity:
@@ -137,7 +156,9 @@ WireDiagnostic = dict[str, Any]
 """A diagnostic in its JSON form, exactly what `diagnostic` unstructures to."""
 
 
-def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> list[WireDiagnostic]:
+def wire_diagnostics(
+    found: Iterable[Diagnostic], text: str, encoding: str, related_root: Path | None = None
+) -> list[WireDiagnostic]:
     """`diagnostic` for many at once, built straight in JSON form.
 
     Why: a feed edit republishes hundreds of environments, and unstructuring
@@ -151,21 +172,39 @@ def wire_diagnostics(found: Iterable[Diagnostic], text: str, encoding: str) -> l
             to_client(d.span.start, lines, encoding),
             to_client(d.span.end, lines, encoding),
         )
-        wire.append(
-            {
-                "range": {
-                    "start": {"line": start.line, "character": start.character},
-                    "end": {"line": end.line, "character": end.character},
-                },
-                "message": d.message if d.suppressed is None else _suppressed_message(d),
-                "severity": _severity(d).value,
-                "code": d.code,
-                "codeDescription": {"href": d.rule.url},
-                "source": SOURCE,
-                "data": {"rule": d.rule_name},
-            }
-        )
+        item: WireDiagnostic = {
+            "range": {
+                "start": {"line": start.line, "character": start.character},
+                "end": {"line": end.line, "character": end.character},
+            },
+            "message": d.message if d.suppressed is None else _suppressed_message(d),
+            "severity": _severity(d).value,
+            "code": d.code,
+            "codeDescription": {"href": d.rule.url},
+            "source": SOURCE,
+        }
+        if related_root is not None and d.related:
+            related = [_wire_related(related_root, r, lines, encoding) for r in _same_file(d)]
+            if related:
+                item["relatedInformation"] = related
+        item["data"] = {"rule": d.rule_name}
+        wire.append(item)
     return wire
+
+
+def _wire_related(root: Path, related: RelatedLocation, lines: Lines, encoding: str) -> Any:
+    start = to_client(related.span.start, lines, encoding)
+    end = to_client(related.span.end, lines, encoding)
+    return {
+        "location": {
+            "uri": path_to_uri(root, related.file),
+            "range": {
+                "start": {"line": start.line, "character": start.character},
+                "end": {"line": end.line, "character": end.character},
+            },
+        },
+        "message": related.message,
+    }
 
 
 def from_wire(items: Iterable[WireDiagnostic]) -> list[lsp.Diagnostic]:

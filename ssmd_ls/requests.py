@@ -207,11 +207,12 @@ def on_document_link(here: Here, params: lsp.DocumentLinkParams) -> list[lsp.Doc
 def on_code_action(here: Here, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     """Each finding's fixes (the preferred one, then the others, then "Suppress")."""
     wanted, wanted_end = here.position(params.range.start), here.position(params.range.end)
+    related = here.checker.root if here.ls.shows_related_information else None
     actions: list[lsp.CodeAction] = []
     for diagnostic in here.checker.results.get(here.path, []):
         if diagnostic.span.end < wanted or wanted_end < diagnostic.span.start:
             continue
-        shown = convert.diagnostic(diagnostic, here.lines, here.encoding)
+        shown = convert.diagnostic(diagnostic, here.lines, here.encoding, related)
         if diagnostic.fix is not None:
             actions.append(convert.quick_fix(diagnostic.fix, shown, here.edit_builder()))
         for other in diagnostic.more_fixes:

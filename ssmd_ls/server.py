@@ -117,8 +117,10 @@ class SsmdServer(LanguageServer):
             encoding, as_of = self.encoding, self.settings.effective_as_of()
             checked = checker.check_dirty(as_of)
             hints = self.settings.suppressed == "hint"
+            related = checker.root if self.shows_related_information else None
             return [
-                (c, convert.wire_diagnostics(_shown(c, hints), c.text, encoding)) for c in checked
+                (c, convert.wire_diagnostics(_shown(c, hints), c.text, encoding, related))
+                for c in checked
             ]
 
         try:
@@ -147,6 +149,17 @@ class SsmdServer(LanguageServer):
                 self.protocol._send_data(convert.publish_message(uri, diagnostics, checked.version))
         if changed and self.pull_mode and self._client_refreshes():
             self.workspace_diagnostic_refresh(None)
+
+    @property
+    def shows_related_information(self) -> bool:
+        """The client displays `relatedInformation` (an alias finding's anchor)."""
+        text_document = self.client_capabilities.text_document
+        if text_document is None:
+            return False
+        publish, pull = text_document.publish_diagnostics, text_document.diagnostic
+        return bool(
+            (publish and publish.related_information) or (pull and pull.related_information)
+        )
 
     def _client_refreshes(self) -> bool:
         capabilities = self.client_capabilities.workspace

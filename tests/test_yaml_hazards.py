@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ssmd.check import check
 from ssmd.document import load_document
 from ssmd.models import Feed
-from ssmd.span import Position
+from ssmd.span import Position, RelatedLocation, Span
 from ssmd.workspace import Workspace
 from ssmd.write.textedit import NotEditable, TextDocument
 from ssmd_ls.convert import Lines, to_client
@@ -128,6 +129,55 @@ def test_a_finding_on_an_alias_is_at_the_alias_and_the_anchor_is_kept() -> None:
     lines = [(p.span.start.line + 1, p.span.start.character + 1) for p in document.problems]
     assert lines == [(6, 15), (10, 15)]  # the anchor's own line, then the alias's
     assert document.source_map.anchors[("versions", 1, "protocol")][:2] == (5, 14)
+    at_anchor, at_alias = document.problems
+    assert at_anchor.related == ()
+    assert at_alias.related == (
+        RelatedLocation(
+            FEED, Span.of(5, 14, 5, 24), "defined here, at the anchor &p (the alias *p repeats it)"
+        ),
+    )
+
+
+def test_a_finding_inside_an_aliased_mapping_points_at_the_same_key_under_the_anchor() -> None:
+    text = HEAD.replace("  - version: v1\n", "  - &v1\n    version: v1\n") + V1
+    text += "    bogus: 1\n  - *v1\n"
+    unknown = [p for p in load_document(FEED, text).problems if p.code == "SSMD003"]
+    assert [(p.span.one_based(), p.related) for p in unknown] == [
+        ((9, 5), ()),
+        (
+            (10, 5),  # the `*v1`
+            (
+                RelatedLocation(
+                    FEED,
+                    Span.of(8, 4, 8, 9),  # `bogus` under the anchor
+                    "defined here, at the anchor &v1 (the alias *v1 repeats it)",
+                ),
+            ),
+        ),
+    ]
+
+
+def test_a_rule_finding_at_an_alias_gets_the_anchor_too(tmp_path: Path) -> None:
+    """Cross-file rules locate by model path; `check` adds the anchor for them."""
+    (tmp_path / "exchanges/environments").mkdir(parents=True)
+    env = "exchanges/environments/kalshy.yaml"
+    (tmp_path / env).write_text("name: &n kalshy\nfeed: *n\nschema: trade:v1\n")
+    results = check(Workspace.load(tmp_path))
+    unknown = next(d for d in results[env] if d.code == "SSMD301")
+    assert unknown.span.one_based() == (2, 7)
+    assert unknown.related == (
+        RelatedLocation(
+            env, Span.of(0, 6, 0, 15), "defined here, at the anchor &n (the alias *n repeats it)"
+        ),
+    )
+
+
+def test_a_duplicate_key_points_at_its_first_occurrence() -> None:
+    (problem,) = [
+        p for p in load_document(FEED, "name: a\nname: b\n").problems if p.code == "SSMD002"
+    ]
+    assert problem.span == Span.of(1, 0, 1, 4)
+    assert problem.related == (RelatedLocation(FEED, Span.of(0, 0, 0, 4), "first defined here"),)
 
 
 # -- invalid YAML that libyaml read as data ------------------------------------------
@@ -336,3 +386,39 @@ def test_the_writer_refuses_with_the_readers_message() -> None:
         "separated from other tokens by whitespace (put a space before the '#')); fix it first "
         "(`ssmd validate` shows it)"
     )
+
+
+# -- valid YAML libyaml cannot read: a second reading, or a registry rule -------------
+
+EMPTY_KEY = (
+    "mapping keys must be plain words; this key is empty: write the key's name before the ':'"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("name: kalshi\n? \n: x\n", 3, 1),  # libyaml reads it (as the key ""): refused
+        ("name: kalshi\n: x\n", 2, 1),  # libyaml cannot read it; ruamel locates it
+        ("name: kalshi\nv: [ : x ]\n", 2, 6),  # neither reads it: yaml-rs's data says so
+    ],
+)
+def test_an_empty_key_is_refused_at_its_colon(text: str, line: int, column: int) -> None:
+    assert [f for f in found(text) if f[0] == "SSMD001"] == [("SSMD001", line, column, EMPTY_KEY)]
+
+
+def test_a_tab_after_the_indentation_of_a_block_scalar_is_read_with_exact_positions() -> None:
+    text = "name: kalshi\ndisplay_name: |-\n \tKalshi\n" + HEAD[13:] + V1
+    document = load_document(FEED, text)
+    assert document.problems == []
+    assert isinstance(document.model, Feed)
+    assert document.model.display_name == "\tKalshi"
+    assert document.span(("display_name",)).start == Position(1, 14)
+    assert document.span(("versions", 0, "protocol")) == Span.of(7, 14, 7, 17)
+
+
+def test_a_leading_directive_is_read_as_a_comment() -> None:
+    text = "%YAML 1.2\n---\n" + HEAD + V1
+    document = load_document(FEED, text)
+    assert document.problems == []
+    assert document.span(("name",)) == Span.of(2, 6, 2, 12)

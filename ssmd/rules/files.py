@@ -21,7 +21,7 @@ def _problems(document: Document, code: str) -> Iterator[Finding]:
         if problem.replacement is not None:
             edit = Edit(problem.replacement, span=problem.span)
             fix = Fix(f"Change to '{problem.replacement}'", (edit,))
-        yield Finding(problem.message, span=problem.span, fix=fix)
+        yield Finding(problem.message, span=problem.span, fix=fix, related=problem.related)
 
 
 @rule(codes.YAML_SYNTAX, "yaml-syntax", Severity.ERROR, *YAML_KINDS)

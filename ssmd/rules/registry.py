@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from ssmd.document import Kind
-from ssmd.span import Span
+from ssmd.span import RelatedLocation, Span
 from ssmd.yamlsource import ModelPath
 
 RULES_DOC_URL = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/rules.md"
@@ -76,6 +76,9 @@ class Finding:
     more_fixes: tuple[Fix, ...] = ()
     """Other fixes offered after `fix`, never applied without asking (SSMD301: create the
     feed it names)."""
+    related: tuple[RelatedLocation, ...] = ()
+    """Second places the finding is about. A finding located by `path` under an alias gets
+    the anchor's place without asking (`ssmd.check`)."""
 
 
 Check = Callable[["Document", "Context"], Iterator[Finding]]

@@ -119,6 +119,8 @@ def oracle_problem(code: str, message: str, line: int, character: int, text: str
         return None if at[:1] in "!&" else f"points at {at[:10]!r}, not a tag"
     if code == "SSMD001" and message.startswith("merge keys"):
         return None if at.startswith("<<") else f"points at {at[:10]!r}, not '<<'"
+    if code == "SSMD001" and "this key is empty" in message:
+        return None if at[:1] in ":?" else f"points at {at[:10]!r}, not the empty key's ':'"
     return None
 
 
@@ -132,6 +134,9 @@ def assert_diagnostics_inside(results: dict[str, list[Diagnostic]], texts: dict[
             )
             assert problem is None, f"{diagnostic.code} in {path}: {problem} ({diagnostic})"
             assert diagnostic.message.strip(), f"{diagnostic.code} has an empty message"
+            for related in diagnostic.related:
+                problem = span_problem(related.span, texts[related.file])
+                assert problem is None, f"related place of {diagnostic.code}: {problem}"
             fixes = [diagnostic.fix] if diagnostic.fix is not None else []
             for fix in [*fixes, *diagnostic.more_fixes]:
                 for edit in fix.edits:
