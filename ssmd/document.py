@@ -145,8 +145,9 @@ class Document:
         return self.source_map.span(self.source_path(path), part)
 
     def related_to(self, path: ModelPath, part: str = "value") -> tuple[RelatedLocation, ...]:
-        """For a value read through `*alias` (located at the alias): where the anchor writes it."""
-        if not self.source_map.anchors:
+        """For a value or key read through `*alias` (located at the alias): where the anchor
+        writes it."""
+        if not self.source_map.anchors and not self.source_map.key_anchors:
             return ()
         found = self.source_map.anchored(self.source_path(path), part)
         if found is None:

@@ -125,7 +125,7 @@ def tag_problem(tag: str) -> str:
 _ERROR_AT = re.compile(r"at line (\d+), column (\d+)")
 
 
-_TOO_DEEP_FOR_YAML_RS = re.compile(r"^[ \t?:-]{4000}", re.MULTILINE)
+_TOO_DEEP_FOR_YAML_RS = re.compile(r"(?:^|(?<=\r))[ \t?:-]{4000}", re.MULTILINE)
 """yaml-rs 0.1.6 recurses per block level and dies of a stack overflow (SIGSEGV, not an
 exception) near 100,000 levels (`- - - ... x`); 10,000 are fine. A block level needs at
 least one column of indentation or indicator, so a text whose lines all start with fewer
@@ -141,32 +141,91 @@ def _yaml_rs() -> tuple[ModuleType, Any]:
     return yaml_rs, limits
 
 
-def conformance_error(text: str) -> tuple[str, int, int] | None:
-    """(problem, 0-based line, 0-based column) when `text` is not valid YAML 1.2, else None.
+NO_DATA: Any = object()
+"""The strict parser gave no data (too deep for it, or it raised something other than a
+syntax error): nothing to compare a reading with."""
 
+
+def conformance_error(text: str) -> tuple[str, int, int] | None:
+    """(problem, 0-based line, 0-based column) when `text` is not valid YAML 1.2, else None."""
+    return strict_reading(text)[0]
+
+
+def strict_reading(text: str) -> tuple[tuple[str, int, int] | None, Any]:
+    """(syntax error or None, the data as the strict parser reads it, or NO_DATA).
+
+    One load serves both the verdict and the proof that a reading is right.
     Only syntax errors count: duplicate keys and tags are the reader's own
-    findings (with better positions), so the strict parser is told to allow them.
+    findings (with better positions), so the strict parser is told to allow them
+    (the first of duplicate keys wins, as in the reader).
     """
     if _TOO_DEEP_FOR_YAML_RS.search(text):
-        return None  # see _TOO_DEEP_FOR_YAML_RS: libyaml's reading stands
+        return None, NO_DATA  # see _TOO_DEEP_FOR_YAML_RS: libyaml's reading stands
     yaml_rs, limits = _yaml_rs()
+    bom = text.startswith("\ufeff")  # yaml-rs 0.1.6 reads a leading BOM as text: `\ufeffname`
     try:
-        yaml_rs.loads(
-            text,
+        data = yaml_rs.loads(
+            text[1:] if bom else text,
             parse_datetime=False,
             alias_limits=limits,
-            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins,
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.FirstWins,
         )
     except yaml_rs.YAMLDecodeError as error:
         message = str(error)
         where = _ERROR_AT.search(message)
         if where is None:
-            return None  # not a syntax error (a tag yaml-rs does not know): the reader reports
+            return None, NO_DATA  # not a syntax error (an unknown tag): the reader reports
         problem = message.rstrip().splitlines()[-1].strip()
-        return problem, int(where[1]) - 1, int(where[2]) - 1
+        line, column = int(where[1]) - 1, int(where[2]) - 1
+        return (problem, line, column + 1 if bom and line == 0 else column), NO_DATA
     except (ValueError, TypeError, OverflowError, RecursionError):
+        return None, NO_DATA
+    return None, data
+
+
+def first_difference(data: Any, strict: Any, path: tuple[str | int, ...] = ()) -> Any:
+    """The model path of the first value the reader's `data` and the strict parser's
+    `strict` disagree on, or None when they agree.
+
+    The reader's keys are text (`1:` is the key "1"), the strict parser's are typed: a key
+    is looked up as its text, then as the core schema reads it. Keys Python cannot tell
+    apart in the strict data (`1` and `true`, NaN) are not compared. NaN equals NaN.
+    """
+    if type(data) is dict:
+        if type(strict) is not dict or len(data) < len(strict):
+            return path
+        for key, value in data.items():
+            if key in strict:
+                strict_value = strict[key]
+            else:
+                typed = core_value(key)
+                if isinstance(typed, str):
+                    return (*path, key)
+                if len(data) != len(strict):
+                    continue  # typed keys Python collapses (`1` and `true`): not compared
+                try:
+                    strict_value = strict[typed]
+                except (KeyError, TypeError):
+                    continue  # a NaN key, or one of keys Python collapses
+            where = first_difference(value, strict_value, (*path, key))
+            if where is not None:
+                return where
         return None
-    return None
+    if type(data) is list:
+        if type(strict) is not list or len(data) != len(strict):
+            return path
+        for index, (item, strict_item) in enumerate(zip(data, strict, strict=True)):
+            where = first_difference(item, strict_item, (*path, index))
+            if where is not None:
+                return where
+        return None
+    return None if _same(data, strict) else path
+
+
+def _same(value: Any, strict: Any) -> bool:
+    if value == strict and type(value) is type(strict):
+        return True
+    return type(value) is float and type(strict) is float and value != value and strict != strict
 
 
 def strict_data(text: str) -> Any:

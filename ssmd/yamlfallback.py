@@ -42,7 +42,7 @@ def hide_directives(text: str) -> str:
     match = _LEADING_DIRECTIVES.match(text)
     if match is None:
         return text
-    head = re.sub(r"^%(?!TAG\b)", "#", match.group(), flags=re.MULTILINE)
+    head = re.sub(r"(?:^|(?<=\r))%(?!TAG\b)", "#", match.group(), flags=re.MULTILINE)
     return head + text[match.end() :]
 
 
@@ -80,7 +80,8 @@ def bad_key(data: Any, depth: int = 0) -> str | None:
 
 
 _EMPTY_KEY = re.compile(
-    r"^[ \t]*(?:[-?][ \t]+)*(:)(?=[ \t]|$)|[{,\[][ \t]*(:)(?=[ \t,}\]]|$)", re.M
+    r"(?:^|(?<=\r))[ \t]*(?:[-?][ \t]+)*(:)(?=[ \t\r]|$)|[{,\[][ \t]*(:)(?=[ \t,}\]\r]|$)",
+    re.M,
 )
 """A `:` with no key before it: at the start of a line (after `- `/`? `) or after `{`, `[`, `,`."""
 
@@ -112,7 +113,7 @@ def _mark(line: int, column: int) -> yaml.Mark:
 MAX_FALLBACK_CHARS = 256 * 1024
 """ruamel's pure parser costs ~2 ms per KB, and more on deep nesting: a text this
 large that libyaml cannot read is refused rather than stall an editor."""
-_DEEP_LINE = re.compile(r"^[ \t?:-]{200}", re.MULTILINE)
+_DEEP_LINE = re.compile(r"(?:^|(?<=\r))[ \t?:-]{200}", re.MULTILINE)
 """A line starting with 200 columns of indentation or indicators is nested deeper than
 any registry file (the reader refuses 64 levels anyway); ruamel slows down quadratically there."""
 

@@ -13,6 +13,7 @@ nesting is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import typing
 from collections.abc import Iterator
@@ -26,12 +27,15 @@ from ssmd.yamlcore import (
     CORE_SCALAR_TAGS,
     CORE_TAGS,
     MAP,
+    NO_DATA,
     PLAIN,
     SEQ,
     STR,
     conformance_error,
     core_value,
+    first_difference,
     strict_data,
+    strict_reading,
     tag_problem,
     tagged_value,
 )
@@ -113,6 +117,8 @@ class SourceMap:
     """Paths read through an alias -> where the anchored value is written (the related place)."""
     anchor_paths: dict[ModelPath, ModelPath] = field(default_factory=dict)
     """Paths read through an alias -> the path where the anchored value was first read."""
+    key_anchors: dict[ModelPath, RawSpan] = field(default_factory=dict)
+    """Paths whose key is an alias (`*a : x`; the key's span is the alias) -> the anchor."""
 
     def get(self, path: ModelPath) -> Located | None:
         entry = self.entries.get(path)
@@ -145,6 +151,9 @@ class SourceMap:
     def anchored(self, path: ModelPath, part: str = "value") -> tuple[Span, Span] | None:
         """For a path read through an alias (or under one): (where the same value is written
         under the anchor, where the anchored value starts, at its `&name`). None otherwise."""
+        if part == "key" and path in self.key_anchors:
+            written = _to_span(self.key_anchors[path])  # `*a : x`: the key is the anchored value
+            return written, written
         for depth in range(len(path), 0, -1):
             prefix = path[:depth]
             anchor = self.anchors.get(prefix)
@@ -213,9 +222,13 @@ def _read(
     except _TooLarge as error:
         problems.append(SyntaxProblem("SSMD001", str(error), lines.clamp_span(_span(node))))
         return ParsedYaml(None, SourceMap(), problems)
-    strict = conformance_error(text)
+    strict, strict_value = strict_reading(text)
     if strict is not None:
         return ParsedYaml(None, SourceMap(), [strict_problem(strict, lines)])
+    if first is None and not problems and builder.merge_key is None:
+        misread = _misread(text, data, strict_value, source_map, lines)
+        if misread is not None:
+            return misread  # libyaml's reading is not YAML 1.2's
     if first is not None and not _same_reading(data, text):
         refused = next((p for p in problems if p.message in _KEY_RULES), None)
         return None if refused is None else ParsedYaml(None, SourceMap(), [refused])
@@ -223,6 +236,52 @@ def _read(
         return ParsedYaml(None, SourceMap(), [builder.merge_key, *problems])
     _clamp_entries(source_map, lines)
     return ParsedYaml(data, source_map, problems)
+
+
+def _misread(
+    text: str, data: Any, strict: Any, source_map: SourceMap, lines: LineIndex
+) -> ParsedYaml | None:
+    """None when libyaml's reading equals the strict parser's; else ruamel's reading if
+    that one is proven equal, or a refusal at the first value the two read differently.
+
+    libyaml reads a few valid texts as other data (`key: &an:chor value` as the value
+    ':chor value'): comparing with the data the strict parser already loaded costs a walk.
+    """
+    if strict is NO_DATA:
+        return None
+    where = first_difference(data, strict)
+    if where is None:
+        return None
+    composed = None
+    with contextlib.suppress(SecondDocument):  # libyaml read one document: not a rule break
+        composed = compose_with_ruamel(hide_directives(text.translate(_YAML_ONLY_BREAKS)))
+    if composed is not None and composed[0] is not None:
+        source_map_again = SourceMap()
+        problems: list[SyntaxProblem] = []
+        builder = _Builder(source_map_again, problems, text)
+        builder.alias_spans = composed[1]
+        try:
+            again = builder.build(composed[0], (), None, 0)
+        except _TooLarge:
+            again = NO_DATA
+        if again is not NO_DATA and first_difference(again, strict) is None:
+            _clamp_entries(source_map_again, lines)
+            return ParsedYaml(again, source_map_again, problems)
+    located = _located_prefix(source_map, where)
+    span = lines.clamp_span(_to_span(source_map.entries[located][1]))
+    message = (
+        "ssmd cannot read this YAML (libyaml reads this value differently from YAML 1.2): "
+        "it is valid YAML, but written in a form the registry does not support; write it "
+        "plainly (anchor names of letters, digits, '-' and '_'; quote a value that starts "
+        "with '?'; no line of only spaces at the end of the file)"
+    )
+    return ParsedYaml(None, SourceMap(), [SyntaxProblem("SSMD001", message, span)])
+
+
+def _located_prefix(source_map: SourceMap, path: ModelPath) -> ModelPath:
+    while path not in source_map.entries and path:
+        path = path[:-1]
+    return path
 
 
 _Reading = tuple["yaml.Node | None", "list[RawSpan] | None"]
@@ -326,7 +385,8 @@ def _compose_text(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_Loader12)
 
 
-_SEPARATING_TABS = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*|[ \t]+$", re.MULTILINE)
+_SEPARATING_TABS = re.compile(r"(?:^|(?<=\r))[ \t]*(?:[-?:][ \t]+)*|[ \t]+(?=\r|$)", re.MULTILINE)
+"""A line starts after `\n`, after a lone `\r` (re's `^` knows only `\n`) or at the start."""
 
 
 def normalise_tabs(text: str) -> str:
@@ -380,6 +440,7 @@ class _Builder:
         self.entries = source_map.entries
         self.anchors = source_map.anchors
         self.anchor_paths = source_map.anchor_paths
+        self.key_anchors = source_map.key_anchors
         self.first_paths: dict[int, ModelPath] = {}
         self.problems = problems
         self.budget = MAX_NODES
@@ -437,11 +498,7 @@ class _Builder:
 
     def _alias(self, node: yaml.Node, path: ModelPath, key: RawSpan | None, depth: int) -> Any:
         """A node met again is an alias: positions under it are the alias's, the anchor kept."""
-        if self.alias_spans is None:
-            self.alias_spans = _alias_spans(self.text)
-        spans = self.alias_spans
-        here = spans[self.alias_index] if self.alias_index < len(spans) else _raw(node)
-        self.alias_index += 1
+        here = self._alias_here(node)
         self.anchors[path] = _raw(node)
         origin = self.first_paths.get(id(node))
         if origin is not None:
@@ -457,13 +514,23 @@ class _Builder:
             self.entries[inner] = (None, here)
         return value
 
+    def _alias_here(self, node: yaml.Node) -> RawSpan:
+        """Where the next `*alias` is written (aliases are met in document order)."""
+        if self.alias_spans is None:
+            self.alias_spans = _alias_spans(self.text)
+        spans = self.alias_spans
+        here = spans[self.alias_index] if self.alias_index < len(spans) else _raw(node)
+        self.alias_index += 1
+        return here
+
     def _mapping(self, node: yaml.MappingNode, path: ModelPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first_seen: dict[str, RawSpan] = {}
         for key_node, value_node in node.value:
             key_span = _raw(key_node)
+            anchor: RawSpan | None = None
             if self.track_aliases and id(key_node) in self.seen:
-                self.alias_index += 1  # an alias used as a key: keep later aliases in step
+                anchor, key_span = key_span, self._alias_here(key_node)  # `*a : x`: at the alias
             elif self.track_aliases:
                 self.seen.add(id(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
@@ -490,6 +557,8 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_span
+            if anchor is not None:
+                self.key_anchors[(*path, key)] = anchor
             result[key] = self.build(value_node, (*path, key), key_span, depth + 1)
         return result
 

@@ -422,3 +422,66 @@ def test_a_leading_directive_is_read_as_a_comment() -> None:
     document = load_document(FEED, text)
     assert document.problems == []
     assert document.span(("name",)) == Span.of(2, 6, 2, 12)
+
+
+# -- readings libyaml gets wrong, lone `\r` lines, alias keys (session 3, reader2) ----
+
+READ_TWO_WAYS = (
+    "ssmd cannot read this YAML (libyaml reads this value differently from YAML 1.2): it is "
+    "valid YAML, but written in a form the registry does not support; write it plainly "
+    "(anchor names of letters, digits, '-' and '_'; quote a value that starts with '?'; no "
+    "line of only spaces at the end of the file)"
+)
+
+
+def test_an_anchor_name_with_a_colon_is_read_as_yaml_1_2_reads_it() -> None:
+    """Suite Y2GN#0: libyaml ends the anchor at ':' and read the value ':chor Kalshi'."""
+    text = HEAD.replace("name: kalshi\n", "name: kalshi\ndisplay_name: &an:chor Kalshi\n") + V1
+    document = load_document(FEED, text)
+    assert document.problems == []
+    assert isinstance(document.model, Feed)
+    assert document.model.display_name == "Kalshi"
+    assert document.span(("display_name",)) == Span.of(1, 14, 1, 29)  # `&an:chor Kalshi`
+    assert document.span(("versions", 0, "protocol")) == Span.of(6, 14, 6, 17)
+
+
+def test_a_value_libyaml_misreads_and_no_reading_proves_is_refused_at_it() -> None:
+    """Suite L24T#1's shape: libyaml drops the last line of spaces of a block that ends the
+    file (`'x\\n '` where YAML 1.2 reads `'x\\n \\n'`); refused, not misread."""
+    text = HEAD + V1 + "    description: |\n      x\n       "
+    assert found(text) == [("SSMD001", 8, 18, READ_TWO_WAYS)]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("foo: 'x'\r \t\rbar: 2", {"foo": "x", "bar": 2}),  # a blank line holding a tab
+        ("a:\r  -\tb\r  -\tc\r", {"a": ["b", "c"]}),  # a tab after `-`
+        ("a:\r  - b\r \t\r  - c\r", {"a": ["b", "c"]}),  # inside a block sequence
+    ],
+)
+def test_tabs_after_a_lone_cr_are_normalised_as_after_a_newline(text: str, data: object) -> None:
+    from ssmd.yamlsource import parse_yaml
+
+    parsed = parse_yaml(text)
+    assert (parsed.data, parsed.problems) == (data, [])
+    assert parse_yaml(text.replace("\r", "\n")).data == data
+
+
+def test_a_feed_with_lone_cr_line_ends_and_a_tab_after_a_dash_is_read() -> None:
+    text = (HEAD.replace("  - version", "  -\tversion") + V1).replace("\n", "\r")
+    document = load_document(FEED, text)
+    assert document.problems == []
+    assert document.span(("versions", 0, "version")) == Span.of(3, 13, 3, 15)
+
+
+def test_a_finding_on_an_alias_key_is_at_the_alias_with_the_anchor_related() -> None:
+    text = HEAD.replace("name: kalshi", "name: &k kalshi") + V1 + "    *k : 1\n"
+    (problem,) = load_document(FEED, text).problems
+    assert problem.code == "SSMD003"
+    assert problem.span == Span.of(7, 4, 7, 6)  # the `*k`, not the anchor on line 1
+    assert problem.related == (
+        RelatedLocation(
+            FEED, Span.of(0, 6, 0, 15), "defined here, at the anchor &k (the alias *k repeats it)"
+        ),
+    )

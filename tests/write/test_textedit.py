@@ -174,11 +174,20 @@ def test_an_edit_that_would_change_other_values_is_refused() -> None:
 
 
 def test_an_edit_the_reader_would_read_differently_is_refused_and_nothing_changes() -> None:
-    text = "foo: |\n  x\n   "  # the last line of spaces belongs to the block: nothing may follow
+    text = "block:\t|\n  x\n"  # a tab before `|` (suite J3BT's shape): `1` does not read back
     document = TextDocument.parse(text, "t.yaml")
     with pytest.raises(NotEditable, match="would not read back as intended"):
-        document.set_value((), "bar", 1, [])
+        document.set_value((), "block", 1, [])
     assert document.text() == text
+
+
+def test_a_block_that_ends_the_file_on_a_line_of_spaces_is_refused_as_the_reader_refuses_it() -> (
+    None
+):
+    """libyaml drops that line (`'x\\n '` for YAML 1.2's `'x\\n \\n'`): the reader refuses
+    the file rather than misread it, and the writer refuses it with the reader's message."""
+    with pytest.raises(NotEditable, match=r"libyaml reads this value differently from YAML 1\.2"):
+        TextDocument.parse("foo: |\n  x\n   ", "t.yaml")
 
 
 def test_a_new_file_is_written_in_the_registry_layout() -> None:

@@ -46,6 +46,12 @@ READER_LIMITS = {
     "UT92#0",
     "VJP3#1",
     "R4YG#0",  # a tab on the indentation line of a folded block scalar
+    # libyaml reads these as other data than YAML 1.2 (the strict parser) and ruamel's
+    # reading is not proven equal either: refused, no longer misread
+    "652Z#0",  # `{ ?foo: bar }`: libyaml reads the key `foo`, YAML 1.2 `?foo`
+    "HM87#1",  # `[?x]`: libyaml reads a mapping {x: null}, YAML 1.2 the text `?x`
+    "JEF9#2",  # `- |+` then a line of spaces ending the file: libyaml '', YAML 1.2 '\n'
+    "L24T#1",  # `foo: |` whose last line is spaces, ending the file: one line dropped
 }
 """The valid inputs still refused as unreadable, by name: none is registry-shaped (flow
 mappings with keys over two lines or `:,`, a tab in a folded block's indentation line)."""
@@ -102,7 +108,7 @@ def test_valid_inputs_are_refused_only_for_the_registrys_rules_or_in_a_sentence(
     assert reasons["no tags"] == 13
     assert reasons["one name per anchor"] == 2
     assert reasons["reader limit"] == len(READER_LIMITS), reasons
-    assert sum(reasons.values()) == 70  # of 308 valid inputs
+    assert sum(reasons.values()) == 74  # of 308 valid inputs
 
 
 def test_the_inputs_libyaml_cannot_read_are_the_ones_named(
@@ -166,7 +172,7 @@ def test_the_writer_refuses_what_the_reader_refuses_with_the_same_message(
         line, column = problem.span.one_based()
         assert f"line {line}:{column}: {problem.code} {problem.message}" in str(raised.value)
         refused += 1
-    assert refused == 94 + 70  # the invalid inputs, and the valid ones docs/reliability.md counts
+    assert refused == 94 + 74  # the invalid inputs, and the valid ones docs/reliability.md counts
 
 
 def _first(data: Any, want: type, path: ModelPath = ()) -> ModelPath | None:
@@ -269,22 +275,14 @@ def _common(a: str, b: str) -> int:
 
 
 EXCEPTIONS = {
-    ("L24T#1", "append a key"): "would not read back as intended",
-    ("L24T#1", "add a block"): "would not read back as intended",
     ("6KGN#0", "replace a scalar"): "holds the anchor &anchor, which is used elsewhere as *anchor",
     ("E76Z#0", "replace a scalar"): "holds the anchor &b, which is used elsewhere as *b",
     ("JS2J#0", "replace a scalar"): "holds the anchor &anchor, which is used elsewhere as *anchor",
-    ("W5VH#0", "replace a scalar"): "holds the anchor &:@*!$\"<foo>:, which is used elsewhere",
+    ("W5VH#0", "replace a scalar"): 'holds the anchor &:@*!$"<foo>:, which is used elsewhere',
 }
 """Edits refused on accepted inputs, with why (docs/reliability.md): a literal block that ends
 the file on a line of spaces, without a final line break, cannot be followed by anything
 without changing its value; a value used through an alias is not changed behind the alias."""
-
-
-READER_LONE_CR_TABS = {("DK95#5", "replace a scalar")}
-"""With lone `\r` line ends the reader accepts `foo: 1\r \t\rbar: 2` but refuses the same text
-with `foo: 'changed: value'`: its tab normalisation misses lines that start after a lone `\r`,
-so the edit is refused (never written). A reader limit, reported to the reader's owner."""
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
@@ -332,15 +330,13 @@ def test_the_writer_edits_what_the_reader_accepts_byte_for_byte_outside_the_chan
             inserted = changed[start : len(changed) - (len(text) - end)]
             assert not set(inserted) & (set("\r\n") - set(newline)), (case.id, name)
             edits += 1
-    # 104 mappings: 99 libyaml reads, 5 through the second reading (ssmd/yamlfallback.py).
-    # The reader refuses 3 lone-CR variants (a tab after a lone `\r`: A2M4#0, DK95#0, DK95#4);
-    # this may only go up.
-    assert accepted == 104 or (newline == "\r" and accepted >= 101), accepted
-    others = set(refused) - set(EXCEPTIONS)
-    assert others <= (READER_LONE_CR_TABS if newline == "\r" else set()), refused
+    # 102 mappings: 97 libyaml reads, 5 through the second reading (ssmd/yamlfallback.py);
+    # the same with every line ending (a lone `\r` ends a line for the tab normalisation too).
+    assert accepted == 102, accepted
+    assert set(refused) <= set(EXCEPTIONS), refused
     for key, why in EXCEPTIONS.items():
         assert why in refused[key], refused[key]
-    assert edits >= (444 if newline == "\r" else 458), edits  # of 464 on the 104 inputs
+    assert edits >= 452, edits  # of 456 on the 102 inputs; this may only go up
 
 
 def _scalar_key(data: dict[str, Any]) -> str | None:
