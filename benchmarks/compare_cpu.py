@@ -46,7 +46,11 @@ t = time.process_time()
 check(workspace)
 rules = time.process_time() - t
 from ssmd_ls import convert
-from ssmd_ls.checker import Change, Checker
+from ssmd_ls.checker import Checker
+try:  # the package cut renamed it
+    from ssmd_ls.checker import DocumentUpdate as Change
+except ImportError:
+    from ssmd_ls.checker import Change
 day = dt.date(2026, 3, 1)
 checker = Checker(root)
 checker.load(lambda done, total: None)

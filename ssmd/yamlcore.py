@@ -2,15 +2,17 @@
 
 Why our own resolution on libyaml's nodes: libyaml (PyYAML) types plain
 scalars by YAML 1.1 (`012` -> 10, `1:30` -> 90, `no` -> False) while editors
-(the npm `yaml` package behind yaml-language-server) and the write side
-(ruamel) read YAML 1.2. The reader asks libyaml only for the node tree with
-positions (its fastest mode) and types scalars here, by the 1.2 core schema.
+(the npm `yaml` package behind yaml-language-server) read YAML 1.2. The reader
+asks libyaml only for the node tree with positions (its fastest mode) and types
+scalars here, by the 1.2 core schema.
 
 Why a second parser: libyaml accepts 16 of the official suite's 94 invalid
 inputs as data (`"v"# c`, `[-]`, tab continuation lines ...). `yaml-rs`
 (saphyr, a conformant YAML 1.2 parser in Rust) catches all 94 and costs a
 tenth of libyaml's compose, so every document libyaml accepts is also checked
-by it (figures in docs/design.md).
+by it (figures in docs/design.md). The same load gives yaml-rs's data, and libyaml's
+reading must equal it (`first_difference`): libyaml misreads a few valid texts
+(`key: &an:chor value` as ':chor value'), and those are never passed silently.
 """
 
 from __future__ import annotations
@@ -223,7 +225,8 @@ def first_difference(data: Any, strict: Any, path: tuple[str | int, ...] = ()) -
 
 
 def _same(value: Any, strict: Any) -> bool:
-    if value == strict and type(value) is type(strict):
+    """Equal as Python values (as `==` on the whole data, the reader's fast check), or NaN."""
+    if value == strict:
         return True
     return type(value) is float and type(strict) is float and value != value and strict != strict
 

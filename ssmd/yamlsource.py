@@ -3,7 +3,8 @@
 Why libyaml `compose` and not ruamel: indexing a workspace of thousands of
 files must be quick (NOTES.md: compose with CSafeLoader is ~30x faster than a
 ruamel round-trip load) and we need every key's and value's position, which
-nodes carry. ruamel stays for the write side, where comments matter.
+nodes carry. The write side splices text at these positions (`ssmd.write.textedit`);
+ruamel's parser is only a second reading (`ssmd.yamlfallback`).
 
 Safety: we build values from nodes ourselves with the safe scalar
 constructors only, so no tag can construct an arbitrary object; aliases are
@@ -247,7 +248,7 @@ def _misread(
     libyaml reads a few valid texts as other data (`key: &an:chor value` as the value
     ':chor value'): comparing with the data the strict parser already loaded costs a walk.
     """
-    if strict is NO_DATA:
+    if strict is NO_DATA or data == strict:  # the usual case, compared in C
         return None
     where = first_difference(data, strict)
     if where is None:
