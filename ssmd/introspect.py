@@ -74,3 +74,8 @@ def unwrap(annotation: Any) -> Any:
             annotation = args[0]
         else:
             return annotation
+
+
+def model_keys(model: type[BaseModel]) -> list[str]:
+    """A model's keys in declaration order: the order new keys are written in."""
+    return [info.alias or name for name, info in model.model_fields.items()]

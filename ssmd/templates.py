@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ssmd.document import Kind, registry_path
+from ssmd.introspect import model_keys
 from ssmd.models import FeedStatus, FeedType, FeedVersion, Protocol
 from ssmd.yamlemit import new_text
 
-FEED_VERSION_KEYS = [info.alias or name for name, info in FeedVersion.model_fields.items()]
+FEED_VERSION_KEYS = model_keys(FeedVersion)
 """A feed version's keys in declaration order: the order new versions are written in."""
 
 

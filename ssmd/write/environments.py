@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssmd.document import Kind, registry_path
+from ssmd.introspect import model_keys
 from ssmd.models import (
     NAME_PATTERN,
     Environment,
@@ -29,7 +30,6 @@ from ssmd.write.proposal import (
     editable,
     encode,
     existing,
-    model_keys,
     require_name,
     require_new,
 )

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ssmd.document import Kind, registry_path
+from ssmd.introspect import model_keys
 from ssmd.models import AuthMethod, Feed, FeedStatus, FeedType, FeedVersion, Protocol
 from ssmd.resolve import in_date_order, resolve_as_of, today
 from ssmd.rules.feeds import protocol_for_scheme
@@ -20,7 +21,6 @@ from ssmd.write.proposal import (
     editable,
     encode,
     existing,
-    model_keys,
     next_version_id,
     require_name,
     require_new,

@@ -174,8 +174,3 @@ def date_position(items: Sequence[Any], effective_from: dt.date) -> int:
         if isinstance(value, dt.date) and value > effective_from:
             return index
     return len(items)
-
-
-def model_keys(model: Any) -> list[str]:
-    """A pydantic model's keys in declaration order: the order new keys are written in."""
-    return [info.alias or name for name, info in model.model_fields.items()]

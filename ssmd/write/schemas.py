@@ -9,6 +9,7 @@ from typing import Any
 
 from ssmd.confine import schema_file_path
 from ssmd.document import Kind, registry_path
+from ssmd.introspect import model_keys
 from ssmd.models import Schema, SchemaStatus, SchemaVersion
 from ssmd.resolve import SchemaRef, today
 from ssmd.workspace import Workspace
@@ -19,7 +20,6 @@ from ssmd.write.proposal import (
     editable,
     encode,
     existing,
-    model_keys,
     next_version_id,
     require_name,
     require_new,
