@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ssmd.codes import YAML_SYNTAX
 from ssmd.span import LineIndex, Span
 
 
@@ -50,7 +51,7 @@ def forbidden_problem(offset: int, character: str, lines: LineIndex) -> SyntaxPr
         f"the file holds a character YAML does not allow (#x{code:04x}); registry files "
         "are plain UTF-8 text: remove it, or check that this is the file you meant"
     )
-    return SyntaxProblem("SSMD001", message, Span.point(line, offset - lines.offset(line)))
+    return SyntaxProblem(YAML_SYNTAX, message, Span.point(line, offset - lines.offset(line)))
 
 
 def unreadable(error: Any, lines: LineIndex) -> SyntaxProblem:
@@ -62,7 +63,7 @@ def unreadable(error: Any, lines: LineIndex) -> SyntaxProblem:
         f"ssmd cannot read this YAML ({detail}): it is valid YAML, but written in a form the "
         "registry does not support; write it plainly (spaces, not tabs, around '-' and ':')"
     )
-    return SyntaxProblem("SSMD001", message, span)
+    return SyntaxProblem(YAML_SYNTAX, message, span)
 
 
 def strict_problem(strict: tuple[str, int, int], lines: LineIndex) -> SyntaxProblem:
@@ -70,7 +71,7 @@ def strict_problem(strict: tuple[str, int, int], lines: LineIndex) -> SyntaxProb
     span = lines.clamp_span(Span.point(line, column))
     hint = next((h for needle, h in _STRICT_HINTS if needle in problem), None)
     message = f"YAML syntax error: {problem}" + (f" ({hint})" if hint else "")
-    return SyntaxProblem("SSMD001", message, span)
+    return SyntaxProblem(YAML_SYNTAX, message, span)
 
 
 _STRICT_HINTS = (
@@ -83,12 +84,12 @@ _STRICT_HINTS = (
 def other_problem(error: yaml.YAMLError, text: str, lines: LineIndex) -> SyntaxProblem:
     if isinstance(error, yaml.reader.ReaderError):
         return _reader_problem(error, text, lines)
-    return SyntaxProblem("SSMD001", f"YAML syntax error: {error}", Span.point(0))
+    return SyntaxProblem(YAML_SYNTAX, f"YAML syntax error: {error}", Span.point(0))
 
 
 def syntax_problem(error: yaml.MarkedYAMLError, text: str, lines: LineIndex) -> SyntaxProblem:
     span = lines.clamp_span(error_span(error, text))  # libyaml may point past the end
-    return SyntaxProblem("SSMD001", _syntax_message(error, text, span), span)
+    return SyntaxProblem(YAML_SYNTAX, _syntax_message(error, text, span), span)
 
 
 _HINTS = (
@@ -186,4 +187,4 @@ def _reader_problem(error: yaml.reader.ReaderError, text: str, lines: LineIndex)
         f"the file holds a character YAML does not allow (#x{code:04x}); registry files are "
         "plain UTF-8 text: remove it, or check that this is the file you meant"
     )
-    return SyntaxProblem("SSMD001", message, Span.point(line, column))
+    return SyntaxProblem(YAML_SYNTAX, message, Span.point(line, column))

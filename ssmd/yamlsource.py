@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from ssmd.codes import DUPLICATE_KEY, YAML_SYNTAX
 from ssmd.span import LineIndex, Position, Span
 from ssmd.yamlcore import (
     CORE_SCALAR_TAGS,
@@ -221,7 +222,7 @@ def _read(
     try:
         data = builder.build(node, (), None, 0)
     except _TooLarge as error:
-        problems.append(SyntaxProblem("SSMD001", str(error), lines.clamp_span(_span(node))))
+        problems.append(SyntaxProblem(YAML_SYNTAX, str(error), lines.clamp_span(_span(node))))
         return ParsedYaml(None, SourceMap(), problems)
     strict, strict_value = strict_reading(text)
     if strict is not None:
@@ -276,7 +277,7 @@ def _misread(
         "plainly (anchor names of letters, digits, '-' and '_'; quote a value that starts "
         "with '?'; no line of only spaces at the end of the file)"
     )
-    return ParsedYaml(None, SourceMap(), [SyntaxProblem("SSMD001", message, span)])
+    return ParsedYaml(None, SourceMap(), [SyntaxProblem(YAML_SYNTAX, message, span)])
 
 
 def _located_prefix(source_map: SourceMap, path: ModelPath) -> ModelPath:
@@ -306,19 +307,19 @@ def _compose(text: str, lines: LineIndex) -> _Readings | SyntaxProblem:
         return None, iter([(_compose_text(translated), None)])
     except yaml.MarkedYAMLError as error:
         if "nesting depth" in str(error.problem):
-            return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
+            return SyntaxProblem(YAML_SYNTAX, _TOO_DEEP, Span.point(0))
         if conformance_error(text) is not None:
             return syntax_problem(error, text, lines)
         first = error  # valid YAML 1.2 that libyaml cannot read
     except yaml.YAMLError as error:
         return other_problem(error, text, lines)
     except RecursionError:
-        return SyntaxProblem("SSMD001", _TOO_DEEP, Span.point(0))
+        return SyntaxProblem(YAML_SYNTAX, _TOO_DEEP, Span.point(0))
     if _more_than_one_document(first):
         return syntax_problem(first, text, lines)
     if "duplicate anchor" in str(first.context):
         span = lines.clamp_span(error_span(first, text))
-        return SyntaxProblem("SSMD001", duplicate_anchor_message(first, text), span)
+        return SyntaxProblem(YAML_SYNTAX, duplicate_anchor_message(first, text), span)
     return _second_reading(text, translated, first, lines)
 
 
@@ -335,7 +336,7 @@ def _second_reading(
     if strict is not _UNKNOWN:
         message = bad_key(strict)
         if message is not None:
-            key_problem = SyntaxProblem("SSMD001", message, empty_key_span(text, first, lines))
+            key_problem = SyntaxProblem(YAML_SYNTAX, message, empty_key_span(text, first, lines))
     return first, _readings(text, translated, first, key_problem)
 
 
@@ -360,7 +361,7 @@ def _readings(
         try:
             composed = compose_with_ruamel(candidate)
         except SecondDocument as second:
-            yield SyntaxProblem("SSMD001", SECOND_DOCUMENT_MESSAGE, lines.clamp_span(second.span))
+            yield SyntaxProblem(YAML_SYNTAX, SECOND_DOCUMENT_MESSAGE, lines.clamp_span(second.span))
             return
         if composed is not None and composed[0] is not None:
             yield composed
@@ -480,7 +481,7 @@ class _Builder:
                 return node.value
             return self._tagged(node)
         if tag not in CORE_TAGS and tag != "!":
-            self.problems.append(SyntaxProblem("SSMD001", tag_problem(tag), _span(node)))
+            self.problems.append(SyntaxProblem(YAML_SYNTAX, tag_problem(tag), _span(node)))
         if node_type is yaml.MappingNode:
             return self._mapping(typing.cast(yaml.MappingNode, node), path, depth)
         return [
@@ -490,11 +491,11 @@ class _Builder:
 
     def _tagged(self, node: yaml.Node) -> Any:
         if node.tag not in CORE_SCALAR_TAGS:
-            self.problems.append(SyntaxProblem("SSMD001", tag_problem(node.tag), _span(node)))
+            self.problems.append(SyntaxProblem(YAML_SYNTAX, tag_problem(node.tag), _span(node)))
             return node.value
         value, problem = tagged_value(node.tag, node.value)
         if problem is not None:
-            self.problems.append(SyntaxProblem("SSMD001", problem, _span(node)))
+            self.problems.append(SyntaxProblem(YAML_SYNTAX, problem, _span(node)))
         return value
 
     def _alias(self, node: yaml.Node, path: ModelPath, key: RawSpan | None, depth: int) -> Any:
@@ -536,16 +537,16 @@ class _Builder:
                 self.seen.add(id(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
                 message = COLLECTION_KEY_MESSAGE
-                self.problems.append(SyntaxProblem("SSMD001", message, _to_span(key_span)))
+                self.problems.append(SyntaxProblem(YAML_SYNTAX, message, _to_span(key_span)))
                 continue
             key = str(key_node.value)
             if key == "" and key_node.tag == PLAIN:
                 span = self._at_colon(_to_span(key_span))
-                self.problems.append(SyntaxProblem("SSMD001", EMPTY_KEY_MESSAGE, span))
+                self.problems.append(SyntaxProblem(YAML_SYNTAX, EMPTY_KEY_MESSAGE, span))
                 continue
             if key == "<<" and key_node.tag == PLAIN:
                 if self.merge_key is None:
-                    self.merge_key = SyntaxProblem("SSMD001", _MERGE_MESSAGE, _to_span(key_span))
+                    self.merge_key = SyntaxProblem(YAML_SYNTAX, _MERGE_MESSAGE, _to_span(key_span))
                 continue
             if key in first_seen:
                 line = first_seen[key][0] + 1
@@ -554,7 +555,7 @@ class _Builder:
                 )
                 first = _to_span(first_seen[key])
                 self.problems.append(
-                    SyntaxProblem("SSMD002", message, _to_span(key_span), related=first)
+                    SyntaxProblem(DUPLICATE_KEY, message, _to_span(key_span), related=first)
                 )
                 continue
             first_seen[key] = key_span
