@@ -73,9 +73,10 @@ def assert_replayed(args: list[str], tmp: Path, cwd: Path | None = None, **env: 
     recorded = run(args, cache, tmp, cwd, **env)
     replayed = run(args, cache, tmp, cwd, **env)
     if replayed[3]:
-        # Something the key covers changed between two runs (once in a fresh-clone CI run,
-        # with the other worker busy): that run recorded anew, so an unchanged next one
-        # must replay. A key that never settles still fails below.
+        # Something the key covers changed between two runs: once in a fresh-clone CI run,
+        # most likely the other worker creating .hypothesis in the checkout, which is on
+        # sys.path (tests/conftest.py now creates it first). That run recorded anew, so an
+        # unchanged next one must replay; a key that never settles still fails below.
         replayed = run(args, cache, tmp, cwd, **env)
     assert real[3] and recorded[3], "the real CLI ran"
     assert not replayed[3], f"{args} was not replayed"
