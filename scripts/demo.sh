@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 ssmd=".venv/bin/ssmd"
-step() { printf '\n\033[1m$ ssmd %s\033[0m\n' "$*"; "$ssmd" "$@"; }
+bold='' plain=''
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+step() { printf '\n%s$ ssmd %s%s\n' "$bold" "$*" "$plain"; "$ssmd" "$@"; }
 
 step validate
 step feed list

@@ -29,4 +29,6 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
   echo "$want" > "$stamp"
+  # The test install holds the product too: the demo's plain setup then has nothing to do.
+  if [ "$extra" = "test" ]; then echo "$want" > .venv/.ssmd-installed-base; fi
 fi
