@@ -159,6 +159,9 @@ class S3Layout:
         shared: T = clients.get((library, self.region, self.endpoint_url), make)
         return shared
 
+    def close(self) -> None:
+        """Release what this store alone holds (a shared client stays with its cache)."""
+
     def _count(self) -> None:
         with self._count_lock:
             self.requests += 1

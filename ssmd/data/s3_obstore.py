@@ -228,9 +228,6 @@ class ObstoreStorage(S3Layout):
             return self.endpoint_url or self.client.endpoint or ""
         return f"https://s3.{self.client.region}.amazonaws.com"
 
-    def close(self) -> None:
-        pass  # the stores belong to the shared client (or to this one, dropped with it)
-
 
 def _code(error: BaseException) -> str:
     """S3's error code from the response body obstore quotes in its message ('' if none)."""
