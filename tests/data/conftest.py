@@ -202,10 +202,12 @@ def add_environment(
 
 class Throttling(ThreadingHTTPServer):
     """An S3 front that answers 503 SlowDown to the first request for each object,
-    then passes requests through to moto: boto3's standard retry mode must ride it out."""
+    then passes requests through to moto: the client's retries must ride it out.
+    With `throttle=False` it only passes requests through and counts them."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, throttle: bool = True) -> None:
         self.upstream = upstream
+        self.throttle = throttle
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), ThrottlingHandler)
@@ -221,7 +223,7 @@ class ThrottlingHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         with self.server.lock:
             self.server.hits[self.path] += 1
-            first = self.server.hits[self.path] == 1
+            first = self.server.throttle and self.server.hits[self.path] == 1
         if first:
             body = (
                 b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"

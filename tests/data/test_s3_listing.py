@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -18,7 +20,7 @@ from ssmd.models import Feed, Storage
 from ssmd.workspace import Workspace
 from tests.conftest import SAMPLE
 from tests.data import dataset
-from tests.data.conftest import MotoServer, S3Store
+from tests.data.conftest import MotoServer, S3Store, Throttling
 from tests.data.dataset import END, EXPECTED_STATUS, FEED, START
 
 MANIFESTS = len(dataset.manifests())
@@ -153,20 +155,28 @@ def test_gets_start_while_the_listing_still_pages(moto_server: MotoServer, kalsh
     assert raw.index("GetObject") < last_page, raw
 
 
-def test_a_range_over_new_year_lists_each_year(moto_server: MotoServer, kalshi: Feed) -> None:
-    store = S3Store(moto_server, "raw-years", "normalized-years")
+def test_a_range_over_new_year_lists_each_year(
+    moto_server: MotoServer, kalshi: Feed, s3_client: str
+) -> None:
+    """Seen on the wire (a pass-through front records each request): one listing per year."""
+    store = S3Store(moto_server, f"raw-years-{s3_client}", f"normalized-years-{s3_client}")
     days = [dt.date(2024, 12, 30), dt.date(2024, 12, 31), dt.date(2025, 1, 2)]
     for day in days:
         for data_type in ("raw", "normalized"):
             store.put(data_type, FEED, day, dataset.encoded(dataset.body(day, data_type)))
-    s3 = boto3_backend(store)
-    prefixes: list[str] = []
-    s3.client.meta.events.register(
-        "provide-client-params.s3.ListObjectsV2",
-        lambda params, **_: prefixes.append(str(params.get("Prefix"))),
-    )
-    report = build_inventory(s3, kalshi, "test", days[0], days[-1])
-    assert sorted(prefixes) == sorted(
+    front = Throttling(moto_server.endpoint, throttle=False)
+    thread = threading.Thread(target=front.serve_forever, daemon=True)
+    thread.start()
+    try:
+        block = {**store.storage_block(), "endpoint_url": front.endpoint}
+        storage = Storage.model_validate(block)
+        s3 = ObstoreStorage(storage, "t") if s3_client == "obstore" else S3Storage(storage, "t")
+        report = build_inventory(s3, kalshi, "test", days[0], days[-1])
+    finally:
+        front.shutdown()
+        front.server_close()
+    listings = [parse_qs(urlsplit(path).query) for path in front.hits if "list-type=2" in path]
+    assert sorted(query["prefix"][0] for query in listings) == sorted(
         f"team/md/{FEED}/{year}/" for year in (2024, 2025) for _ in ("raw", "normalized")
     )
     assert {str(r.date): r.status.value for r in report.days} == {
@@ -174,3 +184,4 @@ def test_a_range_over_new_year_lists_each_year(moto_server: MotoServer, kalshi: 
         "2025-01-01": "closed", "2025-01-02": "complete",
     }  # fmt: skip
     assert s3.requests == 4 + 6  # two listings per bucket, one GET per manifest present
+    assert sum(front.hits.values()) == 4 + 6  # and that is what reached the server
