@@ -1,7 +1,7 @@
 """`ssmd data inventory` against a keep-alive S3 server with latency on every request.
 
     python benchmarks/data_inventory.py [--latency-ms 25] [--jobs 64] [--feeds 10] [--years 3]
-        [--no-baseline] [--no-client-comparison] [--no-sweep]
+        [--s3-clients boto3,obstore] [--no-baseline] [--no-client-comparison] [--no-sweep]
 
 The store is s3rver (npm, `bash scripts/setup.d/60-data.sh`; started with
 `node --openssl-legacy-provider`), a real S3 API server that keeps
@@ -22,10 +22,16 @@ Measured in the same run, on the same data, each beside its ideal R*L/C
   baseline   one boto3 client, a plain loop over 3 feeds x 365 days: GET (or 404) and
              json.loads, one after another (ideal R*L)
   3 feeds    `build_inventories` for those 3 feeds in one call, cold (empty manifest
-             cache) and warm (unchanged manifests come from the cache)
-  all        every feed x every year in one call, cold: what `--all` on 10 environments does
-  cli        `ssmd data inventory --all --json` in a fresh process (imports included),
-             wall time and peak RSS
+             cache) and warm (unchanged manifests come from the cache), once per S3 client
+             of --s3-clients (the ssmd backends: boto3 S3Storage, obstore ObstoreStorage)
+  all        every feed x every year in one call, cold: what `--all` on 10 environments
+             does, once per S3 client
+  cli        `ssmd data inventory --all --json --s3-client C` in a fresh process (imports
+             included), wall time and peak RSS, once per S3 client
+Under each 3-feed and all row, a `cpu:` line: this process's CPU (the client), the s3rver
+process's own CPU (utime + stime from /proc/<pid>/stat) per request, and the server
+floor: its CPU alone on one core (s3rver is one node thread) as a ratio to the ideal.
+When the floor is above the target, the target cannot be met on this server.
   sweep      3 feeds cold at --jobs 16/32/64/128, at --latency-ms and at 100 ms
   clients    boto3 (threads) against obstore (async, and sync calls from threads; if
              installed): the same GETs, each client in a fresh process: wall, client CPU
@@ -49,7 +55,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +73,7 @@ from ssmd.data.clients import ClientCache  # noqa: E402
 from ssmd.data.fetch import DEFAULT_WORKERS  # noqa: E402
 from ssmd.data.inventory import Target, build_inventories  # noqa: E402
 from ssmd.data.s3 import S3Storage  # noqa: E402
+from ssmd.data.s3_layout import S3Layout  # noqa: E402
 from ssmd.models import Feed, Storage  # noqa: E402
 
 RAW, NORMALIZED = "bench-raw", "bench-normalized"
@@ -152,7 +161,7 @@ def relay(upstream: int, port: int, delay: float) -> None:
     asyncio.run(serve())
 
 
-def start_relay(upstream: int, delay: float) -> tuple[multiprocessing.Process, int]:
+def start_relay(upstream: int, delay: float) -> tuple[BaseProcess, int]:
     """The relay in a process of its own, so its work does not compete for this one's GIL."""
     port = free_port()
     process = multiprocessing.get_context("fork").Process(
@@ -277,13 +286,30 @@ def storage_block(endpoint: str) -> Storage:
     )  # fmt: skip
 
 
+Backend = Callable[[Storage, str, int, ManifestCache | None, ClientCache], S3Layout]
+
+
+def backend_class(client: str) -> Backend:
+    if client == "obstore":
+        from ssmd.data.s3_obstore import ObstoreStorage
+
+        return ObstoreStorage
+    return S3Storage
+
+
 def inventory(
-    endpoint: str, feeds: list[str], days: list[dt.date], jobs: int, cache: ManifestCache | None
+    endpoint: str,
+    feeds: list[str],
+    days: list[dt.date],
+    jobs: int,
+    cache: ManifestCache | None,
+    client: str = "boto3",
 ) -> tuple[float, int, int]:
     """One call for every feed, as `--all` does: one pool, one shared client."""
     start = time.perf_counter()
     clients = ClientCache()
-    backends = [S3Storage(storage_block(endpoint), f"env-{f}", jobs, cache, clients) for f in feeds]
+    kind = backend_class(client)
+    backends = [kind(storage_block(endpoint), f"env-{f}", jobs, cache, clients) for f in feeds]
     targets = [Target(b, feed_model(f), f"env-{f}") for b, f in zip(backends, feeds, strict=True)]
     reports = build_inventories(targets, days[0], days[-1], jobs)
     clients.close()
@@ -317,7 +343,9 @@ def peak_mb(record: Path) -> float:
     return kilobytes / 1024
 
 
-def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> tuple[float, float]:
+def cli_run(
+    endpoint: str, feeds: list[str], days: list[dt.date], jobs: int, client: str = "boto3"
+) -> tuple[float, float]:
     """`ssmd data inventory --all` in a fresh process, empty cache: wall seconds, peak RSS (MB)."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -339,7 +367,8 @@ def cli_run(endpoint: str, feeds: list[str], days: list[dt.date], jobs: int) -> 
         start = time.perf_counter()
         child, record = measured(
             [sys.executable, "-m", "ssmd", "--root", str(root), "data", "inventory", "--all",
-             "--from", str(days[0]), "--to", str(days[-1]), "--json", "--jobs", str(jobs)],
+             "--from", str(days[0]), "--to", str(days[-1]), "--json", "--jobs", str(jobs),
+             "--s3-client", client],
             stdout=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(REPO), "SSMD_CACHE_DIR": str(root / "cache")},
         )  # fmt: skip
@@ -441,6 +470,32 @@ def sweep(
 SWEEP_JOBS = (16, 32, 64, 128)
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Cpu:
+    """CPU seconds of this process (the client) and of the server over one measured call."""
+
+    def __init__(self, server: int) -> None:
+        self.server = server
+        self.client, self.served = time.process_time(), cpu_seconds(server)
+
+    def line(self, sent: int, ideal: float, target: float | None) -> str:
+        client = time.process_time() - self.client
+        served = cpu_seconds(self.server) - self.served
+        floor = served / 1  # s3rver is one node thread: its CPU alone needs this long on 1 core
+        verdict = ""
+        if target is not None:
+            verdict = (" > target: unreachable on this server" if floor / ideal > target
+                       else " <= target")  # fmt: skip
+        return (f"    cpu: client {client:.1f} s ({client / sent * 1000:.2f} ms/request), "
+                f"s3rver {served:.1f} s ({served / sent * 1000:.2f} ms/request); server floor "
+                f"{floor:.1f} s = {floor / ideal:.2f}x ideal{verdict}")  # fmt: skip
+
+
 def row(label: str, seconds: float, ideal: float, extra: str = "") -> None:
     print(f"{label:<46} {seconds:7.2f} s   ideal {ideal:6.2f} s   {seconds / ideal:5.2f}x ideal"
           f"{extra}   [load {os.getloadavg()[0]:.1f}]", flush=True)  # fmt: skip
@@ -453,6 +508,9 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=10, help="environments for the 'all' run")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip the slow sequential loop")
+    parser.add_argument(
+        "--s3-clients", default="boto3,obstore", help="ssmd S3 clients to measure, in order"
+    )
     parser.add_argument("--no-client-comparison", action="store_true")
     parser.add_argument("--no-sweep", action="store_true", help="skip the --jobs sweep")
     parser.add_argument("--client-child", help=argparse.SUPPRESS)
@@ -495,26 +553,42 @@ def main() -> None:
                     f"   ({sent} requests, {found} found)")  # fmt: skip
             else:
                 seconds = 0.0
-            with tempfile.TemporaryDirectory() as cache_folder:
-                cache = ManifestCache(Path(cache_folder))
-                for label in ("cold", "warm"):
-                    took, found, sent = inventory(endpoint, three, year, jobs, cache)
-                    ratio = f", {seconds / took:5.1f}x sequential" if seconds else ""
-                    target = ">= 11x" if label == "cold" else ">= 30x"
-                    row(f"3 feeds x {len(year)} d, {label}", took, sent * latency / jobs,
-                        f"   ({sent} requests{ratio}; target {target})")  # fmt: skip
-            took, found, sent = inventory(endpoint, feeds, all_days, jobs, None)
-            row(f"{len(feeds)} envs x {args.years} y in one call, cold", took,
-                sent * latency / jobs, f"   ({sent} requests; target <= 1.2x ideal)")  # fmt: skip
+            names = [c for c in args.s3_clients.split(",") if c]
+            pid = server.pid
+            for client in names:
+                with tempfile.TemporaryDirectory() as cache_folder:
+                    cache = ManifestCache(Path(cache_folder))
+                    for label in ("cold", "warm"):
+                        cpu = Cpu(pid)
+                        took, found, sent = inventory(endpoint, three, year, jobs, cache, client)
+                        ratio = f", {seconds / took:5.1f}x sequential" if seconds else ""
+                        target = ">= 11x" if label == "cold" else ">= 30x"
+                        ideal = sent * latency / jobs
+                        row(f"{client}: 3 feeds x {len(year)} d, {label}", took, ideal,
+                            f"   ({sent} requests{ratio}; target {target})")  # fmt: skip
+                        # the target as a multiple of the ideal: took <= baseline / 11 (or 30)
+                        times = 11 if label == "cold" else 30
+                        goal = seconds / times / ideal if seconds else None
+                        print(cpu.line(sent, ideal, goal), flush=True)
+            every_sent = 0
+            for client in names:
+                cpu = Cpu(pid)
+                took, found, sent = inventory(endpoint, feeds, all_days, jobs, None, client)
+                every_sent = sent
+                ideal = sent * latency / jobs
+                row(f"{client}: {len(feeds)} envs x {args.years} y in one call, cold", took,
+                    ideal, f"   ({sent} requests; target <= 1.2x ideal)")  # fmt: skip
+                print(cpu.line(sent, ideal, 1.2), flush=True)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"peak RSS of this process (all of the above): {peak:.0f} MB")
-            wall, rss = cli_run(endpoint, feeds, all_days, jobs)
-            row(
-                f"cli --all, {len(feeds)} envs x {args.years} y, fresh process",
-                wall,
-                sent * latency / jobs,
-                f"   (empty cache; peak RSS {rss:.0f} MB, target <= 150 MB)",
-            )
+            for client in names:
+                wall, rss = cli_run(endpoint, feeds, all_days, jobs, client)
+                row(
+                    f"{client}: cli --all, {len(feeds)} envs x {args.years} y, fresh process",
+                    wall,
+                    every_sent * latency / jobs,
+                    f"   (empty cache; peak RSS {rss:.0f} MB, target <= 150 MB)",
+                )
             if not args.no_sweep:
                 print(f"--jobs sweep: 3 feeds x {len(year)} d, cold, at {args.latency_ms:g} and "
                       f"{SLOW_MS} ms", flush=True)  # fmt: skip

@@ -32,7 +32,7 @@ from ssmd.data.fetch import DEFAULT_WORKERS, Progress
 from ssmd.data.inventory import DayStatus, Inventory, Target, build_inventories, date_range
 from ssmd.data.selection import ENV_VARIABLE, Selection, select_environment, select_environments
 from ssmd.data.storage import DataError, StorageBackend
-from ssmd.data.stores import open_storage
+from ssmd.data.stores import S3_CLIENT_VARIABLE, S3_CLIENTS, open_storage, s3_client_choice
 from ssmd.resolve import parse_date
 from ssmd.workspace import Workspace
 
@@ -58,6 +58,15 @@ Jobs = Annotated[
     int,
     typer.Option("--jobs", min=1, max=128, help=f"Requests in flight (default {DEFAULT_WORKERS})."),
 ]
+S3Client = Annotated[
+    str | None,
+    typer.Option(
+        "--s3-client",
+        metavar="|".join(S3_CLIENTS),
+        help=f"Library for S3 requests. Default: ${S3_CLIENT_VARIABLE}, else boto3; obstore "
+        "spends about a fifth of the CPU per request (docs/data.md).",
+    ),
+]
 
 
 @dataclass
@@ -80,7 +89,10 @@ def _opened(ctx: typer.Context, feed: str, env: str | None, jobs: int) -> Iterat
     workspace = state(ctx).workspace()
     try:
         selection = select_environment(workspace, feed, env, os.environ.get(ENV_VARIABLE))
-        backend = open_storage(selection.environment, workspace.root, selection.path, jobs)
+        client = s3_client_choice(None, os.environ.get(S3_CLIENT_VARIABLE))
+        backend = open_storage(
+            selection.environment, workspace.root, selection.path, jobs, s3_client=client
+        )
         try:
             yield Opened(workspace, selection, backend)
         finally:
@@ -124,7 +136,12 @@ EnvNames = Annotated[
 
 @contextmanager
 def _opened_all(
-    ctx: typer.Context, feed: str | None, envs: list[str], every: bool, jobs: int
+    ctx: typer.Context,
+    feed: str | None,
+    envs: list[str],
+    every: bool,
+    jobs: int,
+    s3_client: str | None = None,
 ) -> Iterator[tuple[Workspace, list[Selection], list[StorageBackend]]]:
     """Every chosen environment and its store (S3 clients shared); a DataError is one sentence."""
     workspace = state(ctx).workspace()
@@ -132,11 +149,12 @@ def _opened_all(
     backends: list[StorageBackend] = []
     try:
         selections = select_environments(workspace, feed, envs, every, os.environ.get(ENV_VARIABLE))
+        client = s3_client_choice(s3_client, os.environ.get(S3_CLIENT_VARIABLE))
         try:
             for selection in selections:
                 backends.append(
                     open_storage(
-                        selection.environment, workspace.root, selection.path, jobs, clients
+                        selection.environment, workspace.root, selection.path, jobs, clients, client
                     )
                 )
             yield workspace, selections, backends
@@ -185,6 +203,7 @@ def inventory(
         ),
     ] = None,
     jobs: Jobs = DEFAULT_WORKERS,
+    s3_client: S3Client = None,
 ) -> None:
     """One row per day: raw and normalized size, status, quality, gap count.
 
@@ -211,7 +230,7 @@ def inventory(
         )
     envs = env or []
     several = every or len(envs) > 1
-    with _opened_all(ctx, feed, envs, every, jobs) as (_, selections, backends):
+    with _opened_all(ctx, feed, envs, every, jobs, s3_client) as (_, selections, backends):
         targets = [
             Target(backend, s.feed, s.environment.name)
             for s, backend in zip(selections, backends, strict=True)

@@ -1,4 +1,4 @@
-"""S3 clients shared by every store of one run, one per (region, endpoint).
+"""S3 clients shared by every store of one run, one per (client library, region, endpoint).
 
 Several environments read in one call often live on the same endpoint;
 one client each would pay boto3's set-up (tens of milliseconds) and open a
@@ -15,10 +15,10 @@ from typing import Any
 
 class ClientCache:
     def __init__(self) -> None:
-        self._clients: dict[tuple[str | None, str | None], Any] = {}
+        self._clients: dict[tuple[str | None, ...], Any] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str | None, str | None], make: Callable[[], Any]) -> Any:
+    def get(self, key: tuple[str | None, ...], make: Callable[[], Any]) -> Any:
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = make()

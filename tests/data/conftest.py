@@ -14,10 +14,15 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,7 +100,21 @@ def aws_test_credentials() -> Iterator[None]:
             patch.setenv(name, value)
         patch.delenv("AWS_PROFILE", raising=False)
         patch.delenv("SSMD_ENV", raising=False)
+        patch.delenv("SSMD_S3_CLIENT", raising=False)
+        for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_MAX_ATTEMPTS", "AWS_REGION"):
+            patch.delenv(name, raising=False)
         yield
+
+
+S3_CLIENTS = ["boto3", "obstore"]
+
+
+@pytest.fixture(params=S3_CLIENTS)
+def s3_client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each S3 test once per client library; the CLI children get it through SSMD_S3_CLIENT."""
+    client: str = request.param
+    monkeypatch.setenv("SSMD_S3_CLIENT", client)
+    return client
 
 
 @pytest.fixture(scope="session")
@@ -179,3 +198,60 @@ def add_environment(
 ) -> None:
     path = root / "exchanges" / "environments" / f"{name}.yaml"
     path.write_text(environment_yaml(name, feed, schema, storage))
+
+
+class Throttling(ThreadingHTTPServer):
+    """An S3 front that answers 503 SlowDown to the first request for each object,
+    then passes requests through to moto: the client's retries must ride it out.
+    With `throttle=False` it only passes requests through and counts them."""
+
+    def __init__(self, upstream: str, throttle: bool = True) -> None:
+        self.upstream = upstream
+        self.throttle = throttle
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), ThrottlingHandler)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class ThrottlingHandler(BaseHTTPRequestHandler):
+    server: Throttling
+
+    def do_GET(self) -> None:
+        with self.server.lock:
+            self.server.hits[self.path] += 1
+            first = self.server.throttle and self.server.hits[self.path] == 1
+        if first:
+            body = (
+                b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+            )
+            self.send_response(503)
+        else:
+            request = urllib.request.Request(
+                self.server.upstream + self.path, headers=dict(self.headers)
+            )
+            try:
+                with urllib.request.urlopen(request) as response:
+                    status, body = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                status, body = error.code, error.read()
+            self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def throttling(moto_server: MotoServer) -> Iterator[Throttling]:
+    front = Throttling(moto_server.endpoint)
+    thread = threading.Thread(target=front.serve_forever, daemon=True)
+    thread.start()
+    yield front
+    front.shutdown()
+    front.server_close()

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import urllib.request
-from collections import Counter
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,7 +13,7 @@ from ssmd.data.stores import open_storage
 from ssmd.workspace import Workspace
 from tests.conftest import run_ssmd
 from tests.data import dataset
-from tests.data.conftest import MotoServer, S3Store, add_environment, free_port
+from tests.data.conftest import MotoServer, S3Store, Throttling, add_environment, free_port
 from tests.data.dataset import END, EXPECTED_STATUS, FEED, START
 
 ENV = "kalshi-test"
@@ -125,8 +120,8 @@ def s3_environment(root: Path, endpoint: str, raw: str, normalized: str) -> None
     add_environment(root, ENV, FEED, "trade:v1", storage)
 
 
-def test_missing_bucket(sample_root: Path, moto_server: MotoServer) -> None:
-    store = S3Store(moto_server, "raw-present", "normalized-present")
+def test_missing_bucket(sample_root: Path, moto_server: MotoServer, s3_client: str) -> None:
+    store = S3Store(moto_server, f"raw-present-{s3_client}", f"normalized-present-{s3_client}")
     s3_environment(sample_root, moto_server.endpoint, store.raw_bucket, "normalized-absent")
     line = refused(sample_root, "--env", ENV)
     assert line == (
@@ -135,14 +130,14 @@ def test_missing_bucket(sample_root: Path, moto_server: MotoServer) -> None:
     )
 
 
-def test_unreachable_endpoint(sample_root: Path) -> None:
+def test_unreachable_endpoint(sample_root: Path, s3_client: str) -> None:
     endpoint = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     s3_environment(sample_root, endpoint, "raw-x", "normalized-x")
     line = refused(sample_root, "--env", ENV)
     assert line.startswith(f"error: cannot reach the S3 endpoint {endpoint} (tried with retries)")
 
 
-def test_server_stopped_after_the_data_was_written(sample_root: Path) -> None:
+def test_server_stopped_after_the_data_was_written(sample_root: Path, s3_client: str) -> None:
     server = MotoServer()
     try:
         store = S3Store(server, "raw-gone", "normalized-gone")
@@ -153,7 +148,7 @@ def test_server_stopped_after_the_data_was_written(sample_root: Path) -> None:
     assert "cannot reach the S3 endpoint" in refused(sample_root, "--env", ENV)
 
 
-def test_access_denied(sample_root: Path) -> None:
+def test_access_denied(sample_root: Path, s3_client: str) -> None:
     """moto enforces IAM after its first N requests: a user with no policy is denied."""
     server = MotoServer({"INITIAL_NO_AUTH_ACTION_COUNT": "3"})
     try:
@@ -176,7 +171,7 @@ def test_access_denied(sample_root: Path) -> None:
     assert "was denied (AccessDenied); check the AWS credentials in use" in line
 
 
-def test_no_credentials(sample_root: Path, moto_server: MotoServer) -> None:
+def test_no_credentials(sample_root: Path, moto_server: MotoServer, s3_client: str) -> None:
     s3_environment(sample_root, moto_server.endpoint, "raw-y", "normalized-y")
     line = refused(
         sample_root, "--env", ENV, env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
@@ -184,11 +179,12 @@ def test_no_credentials(sample_root: Path, moto_server: MotoServer) -> None:
     assert line.startswith("error: no usable AWS credentials were found")
 
 
-def test_library_raises_storage_error_not_botocore(sample_root: Path) -> None:
+def test_library_raises_storage_error_not_botocore(sample_root: Path, s3_client: str) -> None:
     s3_environment(sample_root, f"http://127.0.0.1:{free_port()}", "raw-z", "normalized-z")
     workspace = Workspace.load(sample_root)
     selection = select_environment(workspace, FEED, ENV, None)
-    backend = open_storage(selection.environment, sample_root, selection.path)
+    backend = open_storage(selection.environment, sample_root, selection.path, s3_client=s3_client)
+    assert type(backend).__name__ == {"boto3": "S3Storage", "obstore": "ObstoreStorage"}[s3_client]
     with pytest.raises(StorageError):
         build_inventory(backend, selection.feed, ENV, START, END)
 
@@ -196,70 +192,16 @@ def test_library_raises_storage_error_not_botocore(sample_root: Path) -> None:
 # -- retries ------------------------------------------------------------------------
 
 
-class Throttling(ThreadingHTTPServer):
-    """An S3 front that answers 503 SlowDown to the first request for each object,
-    then passes requests through to moto: boto3's standard retry mode must ride it out."""
-
-    def __init__(self, upstream: str) -> None:
-        self.upstream = upstream
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), ThrottlingHandler)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class ThrottlingHandler(BaseHTTPRequestHandler):
-    server: Throttling
-
-    def do_GET(self) -> None:
-        with self.server.lock:
-            self.server.hits[self.path] += 1
-            first = self.server.hits[self.path] == 1
-        if first:
-            body = (
-                b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
-            )
-            self.send_response(503)
-        else:
-            request = urllib.request.Request(
-                self.server.upstream + self.path, headers=dict(self.headers)
-            )
-            try:
-                with urllib.request.urlopen(request) as response:
-                    status, body = response.status, response.read()
-            except urllib.error.HTTPError as error:
-                status, body = error.code, error.read()
-            self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def throttling(moto_server: MotoServer) -> Iterator[Throttling]:
-    front = Throttling(moto_server.endpoint)
-    thread = threading.Thread(target=front.serve_forever, daemon=True)
-    thread.start()
-    yield front
-    front.shutdown()
-    front.server_close()
-
-
 def test_throttled_requests_are_retried(
-    sample_root: Path, moto_server: MotoServer, throttling: Throttling
+    sample_root: Path, moto_server: MotoServer, throttling: Throttling, s3_client: str
 ) -> None:
-    store = S3Store(moto_server, "raw-throttled", "normalized-throttled", prefix="")
+    raw, normalized = f"raw-throttled-{s3_client}", f"normalized-throttled-{s3_client}"
+    store = S3Store(moto_server, raw, normalized, prefix="")
     dataset.fill(store)
-    s3_environment(sample_root, throttling.endpoint, "raw-throttled", "normalized-throttled")
+    s3_environment(sample_root, throttling.endpoint, raw, normalized)
     workspace = Workspace.load(sample_root)
     selection = select_environment(workspace, FEED, ENV, None)
-    backend = open_storage(selection.environment, sample_root, selection.path)
+    backend = open_storage(selection.environment, sample_root, selection.path, s3_client=s3_client)
     report = build_inventory(backend, selection.feed, ENV, START, END)
     assert {str(r.date): r.status.value for r in report.days} == EXPECTED_STATUS
     listings = {path for path in throttling.hits if "list-type=2" in path}

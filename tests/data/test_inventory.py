@@ -209,17 +209,18 @@ def test_cli_gaps_and_quality(root: Path) -> None:
 
 
 def test_local_and_s3_give_the_same_reports(
-    sample_root: Path, tmp_path: Path, moto_server: MotoServer
+    sample_root: Path, tmp_path: Path, moto_server: MotoServer, s3_client: str
 ) -> None:
+    """Day for day, through either S3 client (SSMD_S3_CLIENT reaches the CLI child)."""
     local = LocalStore(tmp_path / "local-store")
-    remote = S3Store(moto_server, "raw-same", "normalized-same")
+    remote = S3Store(moto_server, f"raw-same-{s3_client}", f"normalized-same-{s3_client}")
     reports = []
     for store in (local, remote):
         dataset.fill(store)
         add_environment(sample_root, ENV, FEED, "trade:v1", store.storage_block())
         document = cli_inventory(sample_root)
         assert str(document.pop("storage")).startswith(
-            "local folder" if store is local else "s3://raw-same"
+            "local folder" if store is local else f"s3://raw-same-{s3_client}"
         )
         reports.append(document)
     assert reports[0] == reports[1]
