@@ -14,7 +14,6 @@ Nothing to add per command. A test driving `app` with Typer's CliRunner should i
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
@@ -28,6 +27,8 @@ import typer.main
 from ssmd.cli.helpformat import PLAIN_HELP, plain_help
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ssmd.workspace import Workspace
 
 # The library (pydantic models, YAML) is imported inside the functions that use it, so
