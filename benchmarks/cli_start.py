@@ -1,4 +1,4 @@
-"""CLI start-up: `ssmd --help`, `--version` and `feed show kalshi` against `python -c pass`.
+"""CLI start-up: `ssmd --help`, `--version`, `feed show kalshi` (and its help) vs `python -c pass`.
 
     python benchmarks/cli_start.py [--runs 15] [--compare OTHER_CHECKOUT]
 
@@ -31,8 +31,14 @@ COMMANDS = {
     "ssmd --help": [sys.executable, "-m", "ssmd", "--help"],
     "ssmd --version": [sys.executable, "-m", "ssmd", "--version"],
     "ssmd feed show kalshi": [sys.executable, "-m", "ssmd", "feed", "show", "kalshi"],
+    "ssmd feed show --help": [sys.executable, "-m", "ssmd", "feed", "show", "--help"],
 }
-TARGETS = {"ssmd --help": 3.0, "ssmd --version": 3.0, "ssmd feed show kalshi": 5.0}
+TARGETS = {
+    "ssmd --help": 3.0,
+    "ssmd feed show --help": 3.0,
+    "ssmd --version": 3.0,
+    "ssmd feed show kalshi": 5.0,
+}
 
 
 def main() -> None:

@@ -26,7 +26,6 @@ order they were written and the exit code; replaying writes them the same way.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -196,6 +195,8 @@ def plan(argv: list[str]) -> Plan | None:
     folder = cache_dir()
     if folder is None or not argv or os.environ.get("_SSMD_COMPLETE"):
         return None
+    import hashlib  # here: with the cache off (the cold path) nothing is hashed (OpenSSL, ~3 ms)
+
     digest = hashlib.sha256(FORMAT)
     parts: list[object] = [argv, _environment(), _terminal(), _code()]
     if argv[-1] == "--help":
@@ -300,6 +301,8 @@ def _journal_waits(root: str) -> bool:
 
 
 def _registry_bytes(root: str) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     config = os.path.join(root, "ssmd.yaml")
     for path in (config, *sorted(_files(os.path.join(root, "exchanges")))):
@@ -329,6 +332,8 @@ def _identity(path: str) -> bytes:
     if stat.st_size > MAX_HASHED:
         return head + f"{stat.st_size} {stat.st_mtime_ns}".encode()
     try:
+        import hashlib
+
         with open(path, "rb") as file:
             return head + hashlib.sha256(file.read()).digest()
     except OSError as error:

@@ -11,6 +11,7 @@ import typer.main
 
 from ssmd import __version__
 from ssmd.cli.common import COLOR_HELP, ROOT_HELP, Color, State, prepare_commands
+from ssmd.cli.helpformat import PLAIN_HELP
 from ssmd.cli.lazy import LazyGroup
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     cls=LazyGroup,  # sub-commands (ssmd.cli.lazy.LAZY) are imported only when they run
+    **PLAIN_HELP,  # plain Click help, no rich: start-up and greppable help (ssmd.cli.helpformat)
 )
 
 

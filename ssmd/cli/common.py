@@ -14,7 +14,6 @@ Nothing to add per command. A test driving `app` with Typer's CliRunner should i
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
@@ -25,7 +24,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 import typer
 import typer.main
 
+from ssmd.cli.helpformat import PLAIN_HELP, plain_help
+
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ssmd.workspace import Workspace
 
 # The library (pydantic models, YAML) is imported inside the functions that use it, so
@@ -132,7 +135,7 @@ def root_option() -> Any:
     Built by Typer itself from a one-parameter donor command (Typer 0.29 vendors its own
     Click, so its Option class is private); the value is stored, never passed.
     """
-    donor = typer.Typer()
+    donor = typer.Typer(**PLAIN_HELP)
 
     @donor.command()
     def _donor(
@@ -154,7 +157,9 @@ def _quiet_flag(param: Any) -> Any:
 
 def prepare_commands(command: Any) -> Any:
     """Give every command below `command` (a Click group) a `--root`, unless it has one,
-    and drop Typer's `<bool>` type label from flags in help (a flag takes no value)."""
+    plain help (ssmd.cli.helpformat), and drop Typer's `<bool>` type label from flags in help
+    (a flag takes no value)."""
+    plain_help(command)
     for param in command.params:
         _quiet_flag(param)
     help_option = command.get_help_option

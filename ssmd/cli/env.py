@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ssmd.cli.common import AsOf, Json, KnownAt, as_of_date, echo_json, fail, state
+from ssmd.cli.helpformat import PLAIN_HELP
 from ssmd.cli.render import render_environment, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
@@ -20,7 +21,9 @@ from ssmd.workspace import Workspace
 from ssmd.write.environments import Placement, create_environment, update_environment
 
 app = typer.Typer(
-    help="Environments: a feed, a schema, keys, transport, storage.", no_args_is_help=True
+    help="Environments: a feed, a schema, keys, transport, storage.",
+    no_args_is_help=True,
+    **PLAIN_HELP,
 )
 
 

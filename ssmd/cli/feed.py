@@ -17,13 +17,14 @@ from ssmd.cli.common import (
     optional_date,
     state,
 )
+from ssmd.cli.helpformat import PLAIN_HELP
 from ssmd.cli.render import render_feed, table
 from ssmd.document import Kind
 from ssmd.models import AuthMethod, FeedStatus, FeedType, Protocol
 from ssmd.resolve import resolve_as_of, today
 from ssmd.views import feed_view
 
-app = typer.Typer(help="Feeds: where market data comes from.", no_args_is_help=True)
+app = typer.Typer(help="Feeds: where market data comes from.", no_args_is_help=True, **PLAIN_HELP)
 
 
 @app.command("show")

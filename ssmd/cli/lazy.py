@@ -18,6 +18,7 @@ import typer.core
 import typer.main
 
 from ssmd.cli.common import prepare_commands, root_option
+from ssmd.cli.helpformat import PLAIN_HELP
 
 LAZY: dict[str, tuple[str, str, str]] = {
     "validate": (
@@ -75,7 +76,7 @@ def load(name: str) -> Any:
     """Import sub-command `name` and build its Click command (with the shared `--root`)."""
     module_name, how, _help = LAZY[name]
     module = importlib.import_module(module_name)
-    holder = typer.Typer(add_completion=False)
+    holder = typer.Typer(add_completion=False, **PLAIN_HELP)
     if how == "app":
         holder.add_typer(module.app, name=name)
     else:
@@ -99,7 +100,9 @@ class LazyGroup(typer.core.TyperGroup):
         if cmd_name not in self.commands and cmd_name in LAZY:
             if self.listing:  # `ssmd --help`: the name and one line, no import
                 _module, _how, help_text = LAZY[cmd_name]
-                return typer.core.TyperCommand(name=cmd_name, help=help_text, callback=None)
+                return typer.core.TyperCommand(
+                    name=cmd_name, help=help_text, short_help=help_text, callback=None
+                )
             self.commands[cmd_name] = load(cmd_name)
         return super().get_command(ctx, cmd_name)
 

@@ -21,6 +21,7 @@ from ssmd.cli.common import (
     optional_date,
     state,
 )
+from ssmd.cli.helpformat import PLAIN_HELP
 from ssmd.cli.render import render_comparison, render_schema, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
@@ -32,7 +33,9 @@ from ssmd.schema_text import version_text
 from ssmd.views import resolve_schema_ref, schema_view, version_hash
 from ssmd.write.schemas import register_schema, set_schema_status
 
-app = typer.Typer(help="Cap'n Proto schemas and their versions.", no_args_is_help=True)
+app = typer.Typer(
+    help="Cap'n Proto schemas and their versions.", no_args_is_help=True, **PLAIN_HELP
+)
 
 IncludeDrafts = Annotated[
     bool, typer.Option("--include-drafts", help="Let drafts resolve, to preview a promotion.")
