@@ -16,6 +16,37 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ssmd.choices import (
+    AuthMethod as AuthMethod,
+)
+from ssmd.choices import (
+    FeedStatus as FeedStatus,
+)
+from ssmd.choices import (
+    FeedType as FeedType,
+)
+from ssmd.choices import (
+    KeySource as KeySource,
+)
+from ssmd.choices import (
+    KeyType as KeyType,
+)
+from ssmd.choices import (
+    Protocol as Protocol,
+)
+from ssmd.choices import (
+    SchemaFormat as SchemaFormat,
+)
+from ssmd.choices import (
+    SchemaStatus as SchemaStatus,
+)
+from ssmd.choices import (
+    StorageType as StorageType,
+)
+from ssmd.choices import (
+    TransportType as TransportType,
+)
+
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 VERSION_PATTERN = re.compile(r"^v[0-9]+$")
 HASH_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -103,72 +134,6 @@ SchemaRefText = Annotated[
     ),
 ]
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
-
-
-class FeedType(StrEnum):
-    WEBSOCKET = "websocket"
-    REST = "rest"
-    FIX = "fix"
-    MULTICAST = "multicast"
-    FILE = "file"
-
-
-class FeedStatus(StrEnum):
-    ACTIVE = "active"
-    INACTIVE = "inactive"
-    DEPRECATED = "deprecated"
-
-
-class Protocol(StrEnum):
-    WSS = "wss"
-    WS = "ws"
-    HTTPS = "https"
-    HTTP = "http"
-    TCP = "tcp"
-    UDP = "udp"
-    FIX = "fix"
-
-
-class AuthMethod(StrEnum):
-    API_KEY = "api_key"
-    HMAC = "hmac"
-    OAUTH = "oauth"
-    NONE = "none"
-
-
-class SchemaStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    DEPRECATED = "deprecated"
-
-    @property
-    def rank(self) -> int:
-        """Position in the forward-only lifecycle draft -> active -> deprecated."""
-        return list(SchemaStatus).index(self)
-
-
-class SchemaFormat(StrEnum):
-    CAPNP = "capnp"
-
-
-class KeyType(StrEnum):
-    API_KEY = "api_key"
-    HMAC = "hmac"
-    OAUTH = "oauth"
-
-
-class KeySource(StrEnum):
-    ENV = "env"
-
-
-class TransportType(StrEnum):
-    NATS = "nats"
-    NONE = "none"
-
-
-class StorageType(StrEnum):
-    LOCAL = "local"
-    S3 = "s3"
 
 
 class _Strict(BaseModel):

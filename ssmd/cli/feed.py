@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ssmd.choices import AuthMethod, FeedStatus, FeedType, Protocol
 from ssmd.cli.common import (
     AsOf,
     Json,
@@ -18,11 +19,9 @@ from ssmd.cli.common import (
     state,
 )
 from ssmd.cli.helpformat import PLAIN_HELP
-from ssmd.cli.render import render_feed, table
-from ssmd.document import Kind
-from ssmd.models import AuthMethod, FeedStatus, FeedType, Protocol
-from ssmd.resolve import resolve_as_of, today
-from ssmd.views import feed_view
+
+# The library (models, YAML, views) is imported inside each command: help and argument
+# errors never load it (tests/cli/test_plain_help.py). Option types come from ssmd.choices.
 
 app = typer.Typer(help="Feeds: where market data comes from.", no_args_is_help=True, **PLAIN_HELP)
 
@@ -39,6 +38,10 @@ def show(
 
     Example: ssmd feed show kalshi --as-of 2024-12-31
     """
+    from ssmd.cli.render import render_feed
+    from ssmd.document import Kind
+    from ssmd.views import feed_view
+
     workspace = state(ctx).workspace(known_at)
     feed = workspace.feed(name)
     if feed is None:
@@ -63,6 +66,10 @@ def list_feeds(
 
     Example: ssmd feed list --status active
     """
+    from ssmd.cli.render import table
+    from ssmd.document import Kind
+    from ssmd.resolve import resolve_as_of, today
+
     workspace = state(ctx).workspace(known_at)
     feeds = [f for n in workspace.names(Kind.FEED) if (f := workspace.feed(n)) is not None]
     feeds = [f for f in feeds if status is None or f.status is status]

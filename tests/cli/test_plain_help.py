@@ -16,21 +16,40 @@ PROBE = (
     "except SystemExit:\n    pass\n"
     "heavy = ('rich', 'pydantic', 'markdown_it', 'pygments')\n"
     "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), file=sys.stderr)\n"
+    "library = ('ssmd.models', 'ssmd.workspace', 'ssmd.views', 'ssmd.yamlsource')\n"
+    "print(sorted(set(sys.modules) & set(library)), file=sys.stderr)\n"
 )
 
 
 def imported_heavy(*args: str) -> str:
     """The heavy packages `ssmd ARGS` (the real entry point, no recorded output) imports."""
+    return _probe(*args)[-2]
+
+
+def imported_library(*args: str) -> str:
+    """The ssmd library modules (models, YAML, views) `ssmd ARGS` imports."""
+    return _probe(*args)[-1]
+
+
+def _probe(*args: str) -> list[str]:
     env = {**os.environ, "SSMD_CACHE_DIR": "off", "COLUMNS": "80"}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, check=False
     )
     assert "Usage: ssmd" in done.stdout, done.stdout + done.stderr
-    return done.stderr.strip().splitlines()[-1]
+    return done.stderr.strip().splitlines()
 
 
 def test_root_help_imports_neither_rich_nor_pydantic() -> None:
     assert imported_heavy("--help") == "[]"
+
+
+def test_feed_help_loads_no_library() -> None:
+    """ssmd.cli.feed imports the library only in its command bodies (option types come from
+    ssmd.choices). pydantic still comes in with Typer 0.29's own parameter adapters."""
+    for args in (["feed", "--help"], ["feed", "show", "--help"], ["feed", "list", "--help"]):
+        assert imported_heavy(*args) in ("[]", "['pydantic']"), args
+        assert imported_library(*args) == "[]", args
 
 
 def test_sub_command_help_imports_no_rich() -> None:
