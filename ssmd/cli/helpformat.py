@@ -5,7 +5,7 @@ Click's plain help and plain usage errors. Why: `typer.rich_utils` imports rich'
 syntax, traceback and pretty modules, about 110 ms, so `ssmd --help` cost ~7x `python -c pass`
 and plain help costs ~3x (benchmarks/cli_start.py). Plain help is also what ruff, yamllint and
 git print: greppable, no box drawing, the same on a terminal and in a pipe. Help texts are
-plain sentences, so no markup is lost (docs/cli.md, "Help").
+plain sentences, so no markup is lost (docs/design.md, "Help is plain text").
 
 Three touches on top of Click's layout, applied to every command by `prepare_commands`:
 
