@@ -224,9 +224,8 @@ class ObstoreStorage(S3Layout):
             raise self.failed(data_type, text.split("\n", 1)[0]) from None
 
     def _endpoint(self) -> str:
-        if self.endpoint_url or self.client.endpoint:
-            return self.endpoint_url or self.client.endpoint or ""
-        return f"https://s3.{self.client.region}.amazonaws.com"
+        aws = f"https://s3.{self.client.region}.amazonaws.com"
+        return self.endpoint_url or self.client.endpoint or aws
 
 
 def _code(error: BaseException) -> str:
