@@ -12,6 +12,12 @@ Each ssmd command is timed twice: `cold` with SSMD_CACHE_DIR=off (what the first
 an install or a change costs: the real CLI) and `recorded` with a cache folder that one
 untimed run has filled (ssmd.output_cache replays that run's output; every later identical
 run on an unchanged registry is this one).
+
+Bytecode is on (PYTHONDONTWRITEBYTECODE is dropped: an installed wheel has its .pyc files) and
+every command runs once untimed first, so no row pays for compiling. The `floor` rows are the
+named dependencies alone: `import typer` is what any Typer command costs before ssmd runs,
+and Typer 0.29 + pydantic with one model + the YAML reader's libraries is what any command
+that validates with the models costs (Typer 0.29 coerces every parameter through pydantic).
 """
 
 from __future__ import annotations
@@ -33,6 +39,15 @@ COMMANDS = {
     "ssmd feed show kalshi": [sys.executable, "-m", "ssmd", "feed", "show", "kalshi"],
     "ssmd feed show --help": [sys.executable, "-m", "ssmd", "feed", "show", "--help"],
 }
+FLOORS = {
+    "floor: import typer": [sys.executable, "-c", "import typer"],
+    "floor: typer + pydantic model + yaml": [
+        sys.executable,
+        "-c",
+        "import typer, yaml, yaml_rs\nfrom pydantic import BaseModel\n"
+        "class Feed(BaseModel):\n    name: str",
+    ],
+}
 TARGETS = {
     "ssmd --help": 3.0,
     "ssmd feed show --help": 3.0,
@@ -48,23 +63,24 @@ def main() -> None:
     args = parser.parse_args()
     base = {**os.environ, "COLUMNS": "100"}
     base.pop("SSMD_ROOT", None)
+    base.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as cache:
         runs = [(f"{n} cold" if "ssmd" in n else n, c, REPO, "off") for n, c in COMMANDS.items()]
+        runs += [(n, c, REPO, "off") for n, c in FLOORS.items()]
         runs += [(f"{n} recorded", c, REPO, cache) for n, c in COMMANDS.items() if "ssmd" in n]
         if args.compare:
             other = args.compare.resolve()
             runs += [
                 (f"{n} [{other.name}]", c, other, "off") for n, c in COMMANDS.items() if "ssmd" in n
             ]
-        for _name, command, checkout, cache_dir in runs:
-            if cache_dir != "off":  # the untimed run that records
-                subprocess.run(
-                    command,
-                    cwd=checkout,
-                    env=_env(base, checkout, cache_dir),
-                    check=False,
-                    capture_output=True,
-                )
+        for _name, command, checkout, cache_dir in runs:  # untimed: compiles, and records
+            subprocess.run(
+                command,
+                cwd=checkout,
+                env=_env(base, checkout, cache_dir),
+                check=False,
+                capture_output=True,
+            )
         times: dict[str, list[float]] = {name: [] for name, _c, _r, _d in runs}
         for _ in range(args.runs):
             for name, command, checkout, cache_dir in runs:

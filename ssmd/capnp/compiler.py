@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -173,7 +172,11 @@ class CapnpCompiler:
                     destination = Path(scratch, _relative(path, common))
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     destination.write_bytes(content)
+            # imported here: it brings logging, and commands that never compile skip both
+            from concurrent.futures import ThreadPoolExecutor
+
             chunks = _chunks(sorted(relative), CHILD_PROCESSES if len(relative) > 64 else 1)
+
             with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
                 outcomes = list(pool.map(lambda chunk: _compile_chunk(directory, chunk), chunks))
         results: dict[str, CompileResult] = {}
