@@ -44,7 +44,7 @@ def registry_files(today: dt.date) -> dict[str, str]:
 # add a version (never edit an old one) when the endpoint or protocol changes.
 # Rules and their codes: https://github.com/{PROJECT_REPOSITORY}/blob/main/docs/rules.md
 name: example
-display_name: "Example Exchange"
+display_name: Example Exchange
 type: websocket
 versions:
   - version: v1

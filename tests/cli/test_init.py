@@ -31,6 +31,9 @@ def test_init_writes_a_registry_that_validates_clean(tmp_path: Path) -> None:
     checked = run_ssmd("validate", "--strict", "--format", "json", cwd=team)
     assert checked.returncode == 0, checked.stdout
     assert json.loads(checked.stdout)["diagnostics"] == []
+    # Already canonical: the ssmd-fmt pre-commit hook passes on a fresh registry.
+    formatted = run_ssmd("fmt", "--check", cwd=team)
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     assert "# " in (team / REGISTRY[0]).read_text()  # the example explains itself
     hook = yaml.safe_load((team / ".pre-commit-config.yaml").read_text())["repos"][0]
     assert hook["rev"] == f"v{__version__}" and hook["hooks"] == [{"id": "ssmd-validate"}]
