@@ -24,11 +24,18 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         pre_commit: Annotated[
-            bool, typer.Option("--pre-commit", help="Also write .pre-commit-config.yaml.")
+            bool,
+            typer.Option(
+                "--pre-commit",
+                help="Also write .pre-commit-config.yaml (at the git repository's top, if any).",
+            ),
         ] = False,
         github: Annotated[
             bool,
-            typer.Option("--github", help="Also write .github/workflows/ssmd.yml (the action)."),
+            typer.Option(
+                "--github",
+                help="Also write .github/workflows/ssmd.yml (the action; at the git top too).",
+            ),
         ] = False,
         vscode: Annotated[
             bool,
@@ -55,13 +62,12 @@ def register(app: typer.Typer) -> None:
             outcome = scaffold(directory, chosen, today())
         except OSError as error:
             fail(f"could not write the registry in {directory}: {error.strerror or error}")
-        shown = "" if directory == Path(".") else f"{directory.as_posix().rstrip('/')}/"
-        for relative in outcome.written:
-            typer.echo(f"wrote {shown}{relative}")
-        for relative in outcome.kept:
-            typer.echo(f"kept {shown}{relative} (it exists; not overwritten)")
+        for path in outcome.written:
+            typer.echo(f"wrote {path.as_posix()}")
+        for path in outcome.kept:
+            typer.echo(f"kept {path.as_posix()} (it exists; not overwritten)")
         if not outcome.written:
             typer.echo("Nothing written: every file exists already.")
             return
-        where = f"cd {directory} && " if shown else ""
+        where = "" if directory == Path(".") else f"cd {directory} && "
         typer.echo(f"Next: {where}ssmd validate")

@@ -4,6 +4,7 @@ overwrites."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -70,3 +71,32 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
     refused = run_ssmd("init", "a-file", cwd=tmp_path)
     assert refused.returncode == 2 and "a-file is a file" in refused.stderr
+
+
+def test_init_in_a_monorepo_subfolder_puts_repository_files_at_the_git_top(
+    tmp_path: Path,
+) -> None:
+    """pre-commit reads .pre-commit-config.yaml, and GitHub .github/workflows/, only at the top
+    of the repository: written beside a registry in a subfolder they would never run."""
+    top = tmp_path / "monorepo"
+    (top / "apps").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    (top / ".pre-commit-config.yaml").write_text("repos: []\n")  # the team's own: kept
+    result = run_ssmd("init", "infra/registry", "--all", cwd=top)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "wrote .github/workflows/ssmd.yml" in lines
+    assert "kept .pre-commit-config.yaml (it exists; not overwritten)" in lines
+    assert "wrote infra/registry/.vscode/extensions.json" in lines  # the folder one opens
+    assert (top / ".pre-commit-config.yaml").read_text() == "repos: []\n"
+    assert not (top / "infra/registry/.github").exists()
+    assert not (top / "infra/registry/.pre-commit-config.yaml").exists()
+    # From a folder below the top, paths are shown from where the user stands.
+    deeper = run_ssmd("init", "services/b", "--pre-commit", cwd=top / "apps")
+    assert deeper.returncode == 0, deeper.stderr
+    assert "kept ../.pre-commit-config.yaml (it exists; not overwritten)" in deeper.stdout
+    assert not (top / "apps/services/b/.pre-commit-config.yaml").exists()
+    # The workflow there checks every registry in the repository (the action's default).
+    steps = yaml.safe_load((top / ".github/workflows/ssmd.yml").read_text())["jobs"]
+    assert "with" not in steps["validate"]["steps"][-1]
+    assert run_ssmd("validate", cwd=top).returncode == 0
