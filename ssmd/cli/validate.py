@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[
             list[Path] | None,
             typer.Argument(
-                metavar="[PATH]...",
+                metavar="PATH",
                 help="Registry folders, or files or folders inside registries (each whole "
                 "registry is checked); a folder with no registry above it means every one "
                 "below it. Default: the registry here, else those below.",
