@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ssmd.cli.common import ExitCode, fail, state
+from ssmd.locate import registry_enclosing
 from ssmd.resolve import today
 from ssmd.write.scaffold import scaffold
 
@@ -53,6 +54,13 @@ def register(app: typer.Typer) -> None:
         directory = directory or state(ctx).root_option or Path(".")
         if directory.exists() and not directory.is_dir():
             fail(f"{directory} is a file; pass a folder to create the registry in", ExitCode.USAGE)
+        enclosing = registry_enclosing(directory)
+        if enclosing is not None:
+            fail(
+                f"{directory.absolute()} is inside the registry {enclosing} (in its exchanges/ "
+                "folder); run ssmd init there to add what is missing, or in a folder outside it",
+                ExitCode.USAGE,
+            )
         chosen = [
             name
             for name, wanted in (("pre-commit", pre_commit), ("github", github), ("vscode", vscode))

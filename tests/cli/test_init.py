@@ -100,3 +100,21 @@ def test_init_in_a_monorepo_subfolder_puts_repository_files_at_the_git_top(
     steps = yaml.safe_load((top / ".github/workflows/ssmd.yml").read_text())["jobs"]
     assert "with" not in steps["validate"]["steps"][-1]
     assert run_ssmd("validate", cwd=top).returncode == 0
+
+
+def test_init_inside_a_registrys_exchanges_folder_is_refused(tmp_path: Path) -> None:
+    """`ssmd init` run from exchanges/feeds would nest a second registry inside the first."""
+    assert run_ssmd("init", "team", cwd=tmp_path).returncode == 0
+    feeds = tmp_path / "team/exchanges/feeds"
+    refused = run_ssmd("init", cwd=feeds)
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"error: {feeds} is inside the registry {tmp_path / 'team'} (in its exchanges/ "
+        "folder); run ssmd init there to add what is missing, or in a folder outside it\n"
+    )
+    assert not (feeds / "exchanges").exists()
+    nested = run_ssmd("init", "team/exchanges/new", cwd=tmp_path)
+    assert nested.returncode == 2 and not (tmp_path / "team/exchanges/new").exists()
+    # In the registry's own folder, init fills in what is missing (and keeps the rest).
+    again = run_ssmd("init", "team", "--vscode", cwd=tmp_path)
+    assert again.returncode == 0 and "wrote team/.vscode/extensions.json" in again.stdout
