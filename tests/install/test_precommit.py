@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_any_layout import BROKEN, write_registry
+from tests.cli.test_validate_cli import FEED
 from tests.conftest import REPO
 from tests.install.installed import check_installed, clean_env
 
@@ -75,7 +76,9 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def team_repo(path: Path, hook_repo: Path, args: list[str] | None = None) -> Path:
+def team_repo(
+    path: Path, hook_repo: Path, args: list[str] | None = None, fmt: bool = False
+) -> Path:
     path.mkdir()
     git(path, "init", "-q", "-b", "main")
     config = (
@@ -83,6 +86,8 @@ def team_repo(path: Path, hook_repo: Path, args: list[str] | None = None) -> Pat
     )
     if args is not None:
         config += f"        args: [{', '.join(args)}]\n"
+    if fmt:
+        config += "      - id: ssmd-fmt\n"
     (path / ".pre-commit-config.yaml").write_text(config)
     return path
 
@@ -148,6 +153,17 @@ def test_pre_commit_hook_never_skips_and_fails_on_findings(  # one test: one hoo
     result = commit(with_args, pre_commit_home)
     assert result.returncode == 1, result.stdout
     assert "exchanges/feeds/kalshi.yaml:3:1: error SSMD003" in result.stdout
+
+    # ssmd-fmt in a monorepo: pre-commit passes the staged files from the repository's top.
+    layout = team_repo(tmp_path / "layout", hook_repo, fmt=True)
+    write_registry(
+        layout / "infra" / "registry",
+        FEED.format(extra="").replace("protocol: wss", "protocol: 'wss'"),
+    )
+    result = commit(layout, pre_commit_home)
+    assert result.returncode == 1, result.stdout
+    assert "would reformat infra/registry/exchanges/feeds/kalshi.yaml" in result.stdout
+    assert "ssmd validate" in result.stdout and "no exchanges/ folder" not in result.stdout
 
     # pre-commit pip-installed the package into a fresh venv: use it as a user would.
     (bin_dir,) = {p.parent for p in pre_commit_home.glob("repo*/py_env-*/bin/ssmd")}
