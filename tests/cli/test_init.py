@@ -48,6 +48,16 @@ def test_init_writes_a_registry_that_validates_clean(tmp_path: Path) -> None:
     assert run_ssmd("init", str(other), cwd=tmp_path).returncode == 0
     first_line = [(d / REGISTRY[1]).read_text().splitlines()[0] for d in (team, other)]
     assert first_line[0] != first_line[1]
+    # --root names the folder too, before or after the sub-command; one extra at a time.
+    for args, folder in ((["--root", "r1", "init", "--github"], "r1"),
+                         (["init", "--root", "r2", "--vscode"], "r2")):  # fmt: skip
+        done = run_ssmd(*args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert f"Next: cd {folder} && ssmd validate" in done.stdout
+        assert run_ssmd("validate", "--strict", cwd=tmp_path / folder).returncode == 0
+    assert (tmp_path / "r1/.github/workflows/ssmd.yml").is_file()
+    assert not (tmp_path / "r1/.vscode").exists() and not (tmp_path / "r2/.github").exists()
+    assert (tmp_path / "r2/.vscode/extensions.json").is_file()
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:
