@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssmd import __version__
-from ssmd.git import is_repository, top_level
+from ssmd.git import work_tree_top
 
 PROJECT_REPOSITORY = "ssmd/ssmd-metadata"
 """The GitHub repository of ssmd itself: the pre-commit hook and the GitHub Action live there."""
@@ -144,10 +144,10 @@ def repository_top(target: Path) -> Path | None:
     existing = target.absolute()
     while not existing.exists():
         existing = existing.parent
-    if not is_repository(existing):
-        return None
-    top = top_level(existing)
-    return top if target.is_absolute() else Path(os.path.relpath(top))
+    top = work_tree_top(existing)
+    if top is None or target.is_absolute():
+        return top
+    return Path(os.path.relpath(top))
 
 
 @dataclass
