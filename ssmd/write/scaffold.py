@@ -59,9 +59,12 @@ calendar:
   holiday_calendar: none
 """
     schema = f"""\
-# A Cap'n Proto schema: its versions, their status and the sha256 of each .capnp file.
-# After editing trade.capnp, `ssmd schema ...` or the language server's quick fix updates
-# the hash (a stale hash is an error: the registry must say exactly which bytes it means).
+# A Cap'n Proto schema: its versions, their status and the sha256 of each .capnp file
+# (a stale hash is an error: the registry must say exactly which bytes it means). To change
+# the schema, register a new version from a later date:
+#   ssmd schema register trade --file trade_v2.capnp --effective-from YYYY-MM-DD
+# `ssmd schema hash trade` compares each file with its recorded hash; after editing a draft's
+# file, the language server's quick fix records the new one.
 name: trade
 format: capnp
 schema_file: trade.capnp

@@ -128,3 +128,19 @@ def test_init_inside_a_registrys_exchanges_folder_is_refused(tmp_path: Path) -> 
     # In the registry's own folder, init fills in what is missing (and keeps the rest).
     again = run_ssmd("init", "team", "--vscode", cwd=tmp_path)
     assert again.returncode == 0 and "wrote team/.vscode/extensions.json" in again.stdout
+
+
+def test_the_starter_schemas_advice_runs(tmp_path: Path) -> None:
+    """The comment in trade.yaml says how to change the schema: that command works as written."""
+    import re
+    import shlex
+
+    assert run_ssmd("init", cwd=tmp_path).returncode == 0
+    comment = (tmp_path / "exchanges/schemas/trade.yaml").read_text()
+    (command,) = re.findall(r"^#   (ssmd schema register .*)$", comment, flags=re.M)
+    capnp = (tmp_path / "exchanges/schemas/trade.capnp").read_text()
+    (tmp_path / "trade_v2.capnp").write_text(capnp.replace("}\n", "  side @3 :UInt8;\n}\n"))
+    args = shlex.split(command.replace("YYYY-MM-DD", "2099-01-05"))[1:]
+    registered = run_ssmd(*args, cwd=tmp_path)
+    assert registered.returncode == 0, registered.stdout + registered.stderr
+    assert run_ssmd("validate", cwd=tmp_path).returncode == 0
