@@ -10,6 +10,8 @@ suppressed, with the reason: in text a `suppressed` line, in SARIF a
 from __future__ import annotations
 
 import json
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 from ssmd import __version__
@@ -20,18 +22,22 @@ from ssmd.schema_diff import Comparison
 DOC_URL = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/evolution.md"
 
 
-def _where(comparison: Comparison, change: SchemaChange) -> str:
+def _where(comparison: Comparison, change: SchemaChange, prefix: str) -> tuple[str, str]:
+    """`path:line:col` of a finding (in the new text, or the old one for something removed),
+    and the words that say it is the old text's position."""
     if change.new_location is not None and comparison.new_path:
         line, column = change.new_location
-        return f"{comparison.new_path}:{line + 1}:{column + 1}"
+        return f"{prefix}{comparison.new_path}:{line + 1}:{column + 1}", ""
     if change.old_location is not None and comparison.old_path:
         line, column = change.old_location
-        return f"{comparison.old_path}:{line + 1}:{column + 1} (old)"
-    return comparison.new_path or ""
+        return f"{prefix}{comparison.old_path}:{line + 1}:{column + 1}", "(in the old version) "
+    return (f"{prefix}{comparison.new_path}" if comparison.new_path else ""), ""
 
 
-def render_text(comparison: Comparison) -> str:
-    """A verdict line, then one line per finding: breaking ones, notes, suppressed ones."""
+def render_text(comparison: Comparison, prefix: str = "") -> str:
+    """A verdict line, then one line per finding at column 0, as compilers print them
+    (`path:line:col: error RULE [level] message`): breaking ones, notes, suppressed ones.
+    `prefix` leads the root-relative paths to the working directory."""
     head = f"{comparison.old} -> {comparison.new} (level {comparison.level.value}): "
     if comparison.problem is not None:
         return head + f"cannot compare: {comparison.problem}"
@@ -46,16 +52,19 @@ def render_text(comparison: Comparison) -> str:
     ]
     for change in (*breaking, *notes, *suppressed):
         marker = "error" if change in breaking else "suppressed" if change.suppressed else "note"
+        where, old = _where(comparison, change, prefix)
         lines.append(
-            f"  {_where(comparison, change)}: {marker} {change.rule} [{change.level}] "
+            f"{where}: {marker} {change.rule} [{change.level}] {old}"
             f"{change.message}; {change.consequence}"
         )
         if change.suppressed:
-            lines.append(f"      accepted: {change.suppressed}")
+            lines.append(f"  accepted: {change.suppressed}")
     return "\n".join(lines)
 
 
-def render_sarif(comparison: Comparison) -> str:
+def render_sarif(comparison: Comparison, from_top: str = "", top: Path | None = None) -> str:
+    """SARIF 2.1.0; URIs are `from_top` + the root-relative path, relative to `%SRCROOT%`,
+    the git work tree's `top`, as `ssmd validate` writes them (ssmd.report.render_sarif)."""
     codes = sorted(RULES)
     rules = [
         {
@@ -74,7 +83,7 @@ def render_sarif(comparison: Comparison) -> str:
             "ruleIndex": codes.index(change.rule),
             "level": "error" if change.breaking else "note",
             "message": {"text": f"{change.message}; {change.consequence}"},
-            "locations": _locations(comparison, change),
+            "locations": _locations(comparison, change, from_top),
             "properties": {
                 "compatibilityLevel": change.level,
                 "element": change.element,
@@ -97,6 +106,11 @@ def render_sarif(comparison: Comparison) -> str:
                         "rules": rules,
                     }
                 },
+                **(
+                    {"originalUriBaseIds": {"%SRCROOT%": {"uri": top.as_uri().rstrip("/") + "/"}}}
+                    if top is not None
+                    else {}
+                ),
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -105,7 +119,7 @@ def render_sarif(comparison: Comparison) -> str:
     return json.dumps(log, indent=2)
 
 
-def _locations(comparison: Comparison, change: SchemaChange) -> list[dict[str, Any]]:
+def _locations(comparison: Comparison, change: SchemaChange, from_top: str) -> list[dict[str, Any]]:
     places = []
     for path, position in (
         (comparison.new_path, change.new_location),
@@ -115,7 +129,10 @@ def _locations(comparison: Comparison, change: SchemaChange) -> list[dict[str, A
             places.append(
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": path},
+                        "artifactLocation": {
+                            "uri": urllib.parse.quote(from_top + path),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": {"startLine": position[0] + 1, "startColumn": position[1] + 1},
                     }
                 }

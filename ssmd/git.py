@@ -56,6 +56,12 @@ def top_level(root: Path) -> Path:
     return Path(run_git(root, "rev-parse", "--show-toplevel").decode().strip())
 
 
+def work_tree_top(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder` (resolved), or None outside git: where
+    CI paths start (annotations, SARIF, GitLab) and where repository-wide files live."""
+    return top_level(folder).resolve() if is_repository(folder) else None
+
+
 def show_file(root: Path, revision: str, path: str) -> bytes | None:
     """A file's bytes at a revision (path relative to the repository top), None if absent."""
     try:

@@ -35,6 +35,18 @@ def root_above(path: Path) -> Path | None:
     return None
 
 
+def registry_enclosing(folder: Path) -> Path | None:
+    """The registry root whose exchanges/ folder holds `folder` (existing or not), or None.
+
+    `ssmd init` there would nest a second registry inside the first one's files."""
+    absolute = folder.absolute()
+    for inside in (absolute, *absolute.parents):
+        kinds = ("feeds", "schemas", "environments")
+        if inside.name == REGISTRY_DIR and any((inside / kind).is_dir() for kind in kinds):
+            return inside.parent  # a folder merely named exchanges/ holds no registry
+    return None
+
+
 def roots_below(folder: Path) -> list[Path]:
     """Every registry root under `folder`, sorted; skips VCS folders, node_modules and venvs."""
     found: list[Path] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -280,6 +281,12 @@ def render_json(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS
     return json.dumps(payload, indent=2)
 
 
+def _sarif_uri(checked: Checked, file: str) -> str:
+    """The file from the work tree's top as a URI reference (RFC 3986: `my reg` -> `my%20reg`),
+    encoded as `Path.as_uri` encodes the base it is resolved against."""
+    return urllib.parse.quote(checked.top_path(file))
+
+
 def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
     """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
@@ -306,7 +313,7 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
             {
                 "id": number,
                 "physicalLocation": {
-                    "artifactLocation": {"uri": c.top_path(r.file), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": _sarif_uri(c, r.file), "uriBaseId": "%SRCROOT%"},
                     "region": _sarif_region(r.span),
                 },
                 "message": {"text": r.message},
@@ -323,7 +330,7 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
                     {
                         "physicalLocation": {
                             "artifactLocation": {
-                                "uri": c.top_path(diagnostic.file),
+                                "uri": _sarif_uri(c, diagnostic.file),
                                 "uriBaseId": "%SRCROOT%",
                             },
                             "region": region,

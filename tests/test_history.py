@@ -285,7 +285,7 @@ def test_schema_diff_text_and_unknown_versions(repo: GitRepo) -> None:
         }
     )
     repo.commit("v4", date="2025-08-01")
-    text = run_ssmd("schema", "diff", "trade:v2", "trade:v4", root=repo.root)
+    text = run_ssmd("schema", "diff", "trade:v2", "trade:v4", root=repo.root, cwd=repo.root)
     assert text.returncode == 1
     lines = text.stdout.splitlines()
     assert lines[0].startswith("trade:v2 -> trade:v4 (level wire): 1 breaking")

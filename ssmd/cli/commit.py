@@ -8,7 +8,7 @@ import typer
 
 from ssmd.cli.common import ExitCode, state
 from ssmd.cli.plan import AllowRetroactive
-from ssmd.cli.writing import diagnostic_line, notice
+from ssmd.cli.writing import diagnostic_line, notice, shown_path
 from ssmd.write.commit import CommitRefused, commit_registry
 
 
@@ -50,4 +50,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(diagnostic_line(warning, root), err=True)
         typer.echo(f"Committed {done.commit}: {message.splitlines()[0]}")
         for path in done.files:
-            typer.echo(f"  {path}")
+            typer.echo(f"  {shown_path(path, root)}")

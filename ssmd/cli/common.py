@@ -19,7 +19,7 @@ import os
 import sys
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, get_args
 
 import typer
 import typer.main
@@ -155,13 +155,25 @@ def _quiet_flag(param: Any) -> Any:
     return param
 
 
+def _one_value_label(param: Any) -> None:
+    """Show a list parameter's item type (`<path>`, `<str>`), not Typer's `<list[Path]>`: a
+    repeatable option, or each of several arguments, takes one value at a time."""
+    described = getattr(param, "type_descriptor", None)
+    if described is None or not described.is_list or described.is_choice:
+        return
+    (item,) = get_args(described.annotation)
+    label = "path" if item is Path else getattr(item, "__name__", str(item))
+    param.display_type = lambda ctx: f"<{label}>"
+
+
 def prepare_commands(command: Any) -> Any:
     """Give every command below `command` (a Click group) a `--root`, unless it has one,
     plain help (ssmd.cli.helpformat), and drop Typer's `<bool>` type label from flags in help
-    (a flag takes no value)."""
+    (a flag takes no value) and its `list[...]` from list parameters."""
     plain_help(command)
     for param in command.params:
         _quiet_flag(param)
+        _one_value_label(param)
     help_option = command.get_help_option
     command.get_help_option = lambda ctx: _quiet_flag(help_option(ctx))
     for sub in getattr(command, "commands", {}).values():

@@ -14,7 +14,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from ssmd.cli.common import ExitCode, Json, echo_json, fail, state
+from ssmd.cli.common import Color, ExitCode, Json, echo_json, fail, state
 from ssmd.cli.data_calendar import render_calendars
 from ssmd.cli.data_html import render_html
 from ssmd.cli.data_render import (
@@ -237,7 +237,7 @@ def inventory(
         ]
         with _progress(days * len(targets)) as progress:
             reports = build_inventories(targets, first, last, jobs, progress)
-    chunks = render_report(reports, several, output_format, shown, _colour(out))
+    chunks = render_report(reports, several, output_format, shown, _colour(ctx, out))
     if out is None:
         _write(chunks, sys.stdout)
     else:
@@ -252,11 +252,14 @@ def inventory(
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
-def _colour(out: Path | None) -> bool:
-    """Colours only for a person at a terminal (https://no-color.org)."""
-    if out is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+def _colour(ctx: typer.Context, out: Path | None) -> bool:
+    """`--color`; on `auto`, colours only for a person at a terminal (https://no-color.org).
+    A file (`--out`) never gets them."""
+    if out is not None:
         return False
-    return sys.stdout.isatty()
+    if state(ctx).color is Color.AUTO and os.environ.get("TERM") == "dumb":
+        return False
+    return state(ctx).use_color(sys.stdout)
 
 
 def _write(chunks: Iterable[str], stream: TextIO) -> None:

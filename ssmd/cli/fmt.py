@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,43 @@ def _targets(root: Path, paths: list[Path]) -> list[str]:
     return sorted(chosen)
 
 
+def _registries(ctx: typer.Context, paths: list[Path]) -> list[tuple[Path, list[Path]]]:
+    """Each registry to format with the paths given in it (none: all of its files).
+
+    `--root` (or $SSMD_ROOT) names the one registry, and every path must be in it; else
+    paths mean their registries as for `ssmd validate` (pre-commit passes file names from
+    a monorepo's top), and no path means the registry here, else every one below."""
+    if state(ctx).root_option or os.environ.get("SSMD_ROOT"):
+        return [(state(ctx).root(), paths)]
+    chosen = []
+    for root in sorted(state(ctx).roots(paths)):
+        whole = not paths or any(root.is_relative_to(p.resolve()) for p in paths)
+        chosen.append(
+            (root, [] if whole else [p for p in paths if p.resolve().is_relative_to(root)])
+        )
+    return chosen
+
+
+def _formatted(root: Path, path: str, shown: str) -> tuple[str, str] | None:
+    """(original, canonical) texts of the root-relative `path` when they differ; None when it
+    is canonical or cannot be formatted (said on stderr)."""
+    try:
+        original = (root / path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        typer.echo(f"{shown}: cannot read it ({error}); left as it is", err=True)
+        return None
+    result = format_text(path, original)
+    if result.refused is not None:
+        typer.echo(f"{result.refused}; left as it is", err=True)
+        return None
+    return None if result.text == original else (original, result.text)
+
+
+def _patch(original: str, text: str, shown: str) -> str:
+    lines = original.splitlines(keepends=True), text.splitlines(keepends=True)
+    return "".join(difflib.unified_diff(*lines, f"a/{shown}", f"b/{shown}"))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("fmt")
     def fmt(
@@ -60,36 +98,23 @@ def register(app: typer.Typer) -> None:
         Canonical: SPEC key order, versions by effective_from, two-space indentation,
         quotes only where needed, comments kept with their lines. Example: ssmd fmt --check
         """
-        root = state(ctx).root()
+        from ssmd.report import prefix_between  # here: `ssmd fmt --help` stays light
+
         changed: dict[Path, bytes] = {}
-        for path in _targets(root, paths or []):
-            target = root / path
-            try:
-                original = target.read_bytes().decode("utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                typer.echo(f"{path}: cannot read it ({error}); left as it is", err=True)
-                continue
-            result = format_text(path, original)
-            if result.refused is not None:
-                typer.echo(f"{result.refused}; left as it is", err=True)
-                continue
-            if result.text == original:
-                continue
-            changed[target] = result.text.encode("utf-8")
-            if diff:
-                typer.echo(
-                    "".join(
-                        difflib.unified_diff(
-                            original.splitlines(keepends=True),
-                            result.text.splitlines(keepends=True),
-                            f"a/{path}",
-                            f"b/{path}",
-                        )
-                    ),
-                    nl=False,
-                )
-            elif check:
-                typer.echo(f"would reformat {path}")
+        shown: dict[Path, str] = {}
+        for root, given in _registries(ctx, paths or []):
+            prefix = prefix_between(Path.cwd().resolve(), root)
+            for path in _targets(root, given):
+                target = root / path
+                shown[target] = prefix + path
+                texts = _formatted(root, path, shown[target])
+                if texts is None:
+                    continue
+                changed[target] = texts[1].encode("utf-8")
+                if diff:
+                    typer.echo(_patch(*texts, shown[target]), nl=False)
+                elif check:
+                    typer.echo(f"would reformat {shown[target]}")
         if check or diff:
             count = len(changed)
             typer.echo(f"{count} file{'' if count == 1 else 's'} would be reformatted", err=True)
@@ -100,5 +125,5 @@ def register(app: typer.Typer) -> None:
             except WriteFailed as error:
                 fail(str(error))
         for target in changed:
-            typer.echo(f"reformatted {target.relative_to(root).as_posix()}")
+            typer.echo(f"reformatted {shown[target]}")
         typer.echo(f"{len(changed)} file{'' if len(changed) == 1 else 's'} reformatted", err=True)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ssmd.cli.common import ExitCode, fail, state
+from ssmd.locate import registry_enclosing
 from ssmd.resolve import today
 from ssmd.write.scaffold import scaffold
 
@@ -24,11 +25,18 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         pre_commit: Annotated[
-            bool, typer.Option("--pre-commit", help="Also write .pre-commit-config.yaml.")
+            bool,
+            typer.Option(
+                "--pre-commit",
+                help="Also write .pre-commit-config.yaml (at the git repository's top, if any).",
+            ),
         ] = False,
         github: Annotated[
             bool,
-            typer.Option("--github", help="Also write .github/workflows/ssmd.yml (the action)."),
+            typer.Option(
+                "--github",
+                help="Also write .github/workflows/ssmd.yml (the action; at the git top too).",
+            ),
         ] = False,
         vscode: Annotated[
             bool,
@@ -46,6 +54,13 @@ def register(app: typer.Typer) -> None:
         directory = directory or state(ctx).root_option or Path(".")
         if directory.exists() and not directory.is_dir():
             fail(f"{directory} is a file; pass a folder to create the registry in", ExitCode.USAGE)
+        enclosing = registry_enclosing(directory)
+        if enclosing is not None:
+            fail(
+                f"{directory.absolute()} is inside the registry {enclosing} (in its exchanges/ "
+                "folder); run ssmd init there to add what is missing, or in a folder outside it",
+                ExitCode.USAGE,
+            )
         chosen = [
             name
             for name, wanted in (("pre-commit", pre_commit), ("github", github), ("vscode", vscode))
@@ -55,13 +70,12 @@ def register(app: typer.Typer) -> None:
             outcome = scaffold(directory, chosen, today())
         except OSError as error:
             fail(f"could not write the registry in {directory}: {error.strerror or error}")
-        shown = "" if directory == Path(".") else f"{directory.as_posix().rstrip('/')}/"
-        for relative in outcome.written:
-            typer.echo(f"wrote {shown}{relative}")
-        for relative in outcome.kept:
-            typer.echo(f"kept {shown}{relative} (it exists; not overwritten)")
+        for path in outcome.written:
+            typer.echo(f"wrote {path.as_posix()}")
+        for path in outcome.kept:
+            typer.echo(f"kept {path.as_posix()} (it exists; not overwritten)")
         if not outcome.written:
             typer.echo("Nothing written: every file exists already.")
             return
-        where = f"cd {directory} && " if shown else ""
+        where = "" if directory == Path(".") else f"cd {directory} && "
         typer.echo(f"Next: {where}ssmd validate")

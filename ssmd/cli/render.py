@@ -110,8 +110,8 @@ def render_environment(view: EnvironmentView) -> str:
     return "\n".join(lines)
 
 
-def render_comparison(comparison: Comparison) -> str:
+def render_comparison(comparison: Comparison, prefix: str = "") -> str:
     """`schema diff` as text (ssmd.evolution_report: verdict, then one line per finding)."""
     from ssmd.evolution_report import render_text
 
-    return render_text(comparison)
+    return render_text(comparison, prefix)

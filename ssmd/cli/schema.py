@@ -26,7 +26,9 @@ from ssmd.cli.render import render_comparison, render_schema, table
 from ssmd.cli.writing import write
 from ssmd.document import Kind
 from ssmd.evolution_report import render_sarif
+from ssmd.git import work_tree_top
 from ssmd.models import CompatibilityLevel, SchemaStatus
+from ssmd.report import prefix_between
 from ssmd.resolve import SchemaRef
 from ssmd.schema_diff import compare_versions
 from ssmd.schema_text import version_text
@@ -145,9 +147,12 @@ def diff(
     if output_format is DiffFormat.JSON:
         echo_json(json.dumps(comparison.to_json(), indent=2))
     elif output_format is DiffFormat.SARIF:
-        echo_json(render_sarif(comparison))
+        root = workspace.root.resolve()
+        top = work_tree_top(root) or root
+        echo_json(render_sarif(comparison, prefix_between(top, root), top))
     else:
-        typer.echo(render_comparison(comparison))
+        prefix = prefix_between(Path.cwd().resolve(), workspace.root.resolve())
+        typer.echo(render_comparison(comparison, prefix))
     if comparison.problem is not None or comparison.breaking:
         raise typer.Exit(int(ExitCode.FINDINGS))
 

@@ -10,7 +10,7 @@ import typer
 from ssmd.check import check_report
 from ssmd.cli.common import AsOf, ExitCode, KnownAt, as_of_date, fail, state
 from ssmd.cli.plan import AllowRetroactive
-from ssmd.git import GitError, is_repository, resolve_ref, top_level
+from ssmd.git import GitError, resolve_ref, work_tree_top
 from ssmd.lintconfig import config_of, render_config
 from ssmd.report import (
     RENDERERS,
@@ -33,7 +33,7 @@ def verdict(checked: list[Checked], strict: bool) -> ExitCode:
 
 def repository_top(root: Path, fallback: Path) -> Path:
     """The git work tree's top holding `root`, else `fallback` (outside git)."""
-    return top_level(root).resolve() if is_repository(root) else fallback
+    return work_tree_top(root) or fallback
 
 
 def _base_commit(root: Path, revision: str) -> str:
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[
             list[Path] | None,
             typer.Argument(
-                metavar="[PATH]...",
+                metavar="PATH",
                 help="Registry folders, or files or folders inside registries (each whole "
                 "registry is checked); a folder with no registry above it means every one "
                 "below it. Default: the registry here, else those below.",

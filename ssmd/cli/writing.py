@@ -25,6 +25,11 @@ def diagnostic_line(diagnostic: Diagnostic, root: Path) -> str:
     return finding_line(diagnostic, prefix_between(Path.cwd(), root.resolve()))
 
 
+def shown_path(path: str, root: Path) -> str:
+    """A root-relative `path` as the user can open or `git add` it from the working directory."""
+    return prefix_between(Path.cwd(), root.resolve()) + path
+
+
 def notice(message: str) -> None:
     typer.echo(f"note: {message}", err=True)
 
@@ -60,11 +65,14 @@ def write(where: State, build: Callable[[Workspace], Proposal]) -> None:
         typer.echo(f"error: stopped by {name}; {outcome_text}.", err=True)
         raise typer.Exit(128 + stop.signum) from None
     for path in written.replanned:
-        notice(f"{path} changed on disk after it was read; the change was planned on it anew")
+        notice(
+            f"{shown_path(path, root)} changed on disk after it was read; "
+            "the change was planned on it anew"
+        )
     for line in change.summary:
         typer.echo(line)
     for path in outcome.written:
-        typer.echo(f"  wrote {path}")
+        typer.echo(f"  wrote {shown_path(path, root)}")
     for warning in outcome.warnings:
         typer.echo(diagnostic_line(warning, root), err=True)
     if outcome.written:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssmd import __version__
+from ssmd.git import work_tree_top
 
 PROJECT_REPOSITORY = "ssmd/ssmd-metadata"
 """The GitHub repository of ssmd itself: the pre-commit hook and the GitHub Action live there."""
@@ -44,7 +46,7 @@ def registry_files(today: dt.date) -> dict[str, str]:
 # add a version (never edit an old one) when the endpoint or protocol changes.
 # Rules and their codes: https://github.com/{PROJECT_REPOSITORY}/blob/main/docs/rules.md
 name: example
-display_name: "Example Exchange"
+display_name: Example Exchange
 type: websocket
 versions:
   - version: v1
@@ -57,9 +59,12 @@ calendar:
   holiday_calendar: none
 """
     schema = f"""\
-# A Cap'n Proto schema: its versions, their status and the sha256 of each .capnp file.
-# After editing trade.capnp, `ssmd schema ...` or the language server's quick fix updates
-# the hash (a stale hash is an error: the registry must say exactly which bytes it means).
+# A Cap'n Proto schema: its versions, their status and the sha256 of each .capnp file
+# (a stale hash is an error: the registry must say exactly which bytes it means). To change
+# the schema, register a new version from a later date:
+#   ssmd schema register trade --file trade_v2.capnp --effective-from YYYY-MM-DD
+# `ssmd schema hash trade` compares each file with its recorded hash; after editing a draft's
+# file, the language server's quick fix records the new one.
 name: trade
 format: capnp
 schema_file: trade.capnp
@@ -129,34 +134,56 @@ EXTRAS = {
 }
 """Optional files `ssmd init` writes on request, by option name."""
 
+AT_REPOSITORY_TOP = frozenset({"pre-commit", "github"})
+"""Extras read only at the top of a git work tree: pre-commit looks for its config there, and
+GitHub for workflows in the top's .github/workflows/. Beside a registry in a subfolder of a
+repository they would never run, so they go to the top (`.vscode/` stays with the registry:
+VS Code reads it in whichever folder is opened)."""
+
+
+def repository_top(target: Path) -> Path | None:
+    """The top of the git work tree `target` is (or will be) in, relative like `target`
+    (`../..` for `infra/registry`); None outside git."""
+    existing = target.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    top = work_tree_top(existing)
+    if top is None or target.is_absolute():
+        return top
+    return Path(os.path.relpath(top))
+
 
 @dataclass
 class Scaffolded:
-    written: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
+    """The files written and kept, as paths: `target / ...`, or the repository top's."""
+
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
 
 
 def scaffold(target: Path, extras: list[str], today: dt.date) -> Scaffolded:
-    """Write the starter files under `target`, skipping every file that already exists."""
-    files = registry_files(today)
+    """Write the starter files under `target` (repository files at the git top, see
+    AT_REPOSITORY_TOP), skipping every file that already exists."""
+    files = {target / relative: text for relative, text in registry_files(today).items()}
+    top = repository_top(target) if AT_REPOSITORY_TOP.intersection(extras) else None
     for extra in extras:
-        files.update({path: make() for path, make in EXTRAS[extra].items()})
+        base = top if top is not None and extra in AT_REPOSITORY_TOP else target
+        files.update({base / relative: make() for relative, make in EXTRAS[extra].items()})
     outcome = Scaffolded()
-    pair = ["exchanges/schemas/trade.yaml", "exchanges/schemas/trade.capnp"]
-    if any((target / p).exists() for p in pair):
+    pair = [target / "exchanges/schemas/trade.yaml", target / "exchanges/schemas/trade.capnp"]
+    if any(p.exists() for p in pair):
         # trade.yaml holds the hash of the .capnp written with it: never pair a new one
         # with an existing one, or the registry would start with a stale hash.
-        for relative in pair:
-            files.pop(relative)
-            if (target / relative).exists():
-                outcome.kept.append(relative)
-    for relative, text in files.items():
-        path = target / relative
+        for path in pair:
+            files.pop(path)
+            if path.exists():
+                outcome.kept.append(path)
+    for path, text in files.items():
         if path.exists() or path.is_symlink():
-            outcome.kept.append(relative)
+            outcome.kept.append(path)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
             handle.write(text)
-        outcome.written.append(relative)
+        outcome.written.append(path)
     return outcome

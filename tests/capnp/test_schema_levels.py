@@ -181,3 +181,35 @@ def test_odd_schemas_give_a_reason_not_a_traceback(
     assert comparison.problem is not None and expected in comparison.problem  # type: ignore[attr-defined]
     assert "not in a git repository" not in comparison.problem  # type: ignore[attr-defined]
     assert "import cycle" not in comparison.problem  # type: ignore[attr-defined]
+
+
+def test_diff_findings_land_from_the_working_directory_and_the_git_top(tmp_path: Path) -> None:
+    """A registry in a monorepo subfolder: text findings at column 0 with the path from where
+    the command ran (compilers' layout, editors jump to it), SARIF from the git top."""
+    import subprocess
+
+    from tests.cli.test_validate_cli import sarif_validator
+
+    top = tmp_path / "mono"
+    root = top / "infra/reg"
+    root.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    registry(root, V1.replace("size @1 :UInt32", "size @1 :UInt64"))
+    args = ["schema", "diff", "trade:v1", "trade:v2", "--root", "infra/reg"]
+    text = run_ssmd(*args, cwd=top)
+    assert text.returncode == 1, text.stderr
+    finding = text.stdout.splitlines()[1]
+    assert finding.startswith(
+        "infra/reg/exchanges/schemas/trade_v2.capnp:4:3: error FIELD_SAME_TYPE [wire] Trade.size"
+    )
+    from_infra = [*args[:-1], "reg", "--format", "sarif"]  # the working directory is no matter
+    log = json.loads(run_ssmd(*from_infra, cwd=top / "infra").stdout)
+    errors = [f"{list(e.path)}: {e.message}" for e in sarif_validator().iter_errors(log)]
+    assert errors == []
+    (run,) = log["runs"]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {
+        "uri": "infra/reg/exchanges/schemas/trade_v2.capnp",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == top.resolve().as_uri() + "/"

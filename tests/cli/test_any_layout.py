@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,22 @@ def test_ci_formats_use_paths_from_the_repository_top(monorepo: Path, cwd: str) 
     assert issues[0]["severity"] == "major" and re.fullmatch(
         r"[0-9a-f]{64}", issues[0]["fingerprint"]
     )
+
+
+def test_sarif_uris_are_uri_references_that_resolve_to_the_file(tmp_path: Path) -> None:
+    """A folder name with a space or `#` is percent-encoded: SARIF's `uri` is an RFC 3986
+    reference, and resolved against `originalUriBaseIds` it names the very file."""
+    top = tmp_path / "mono"
+    top.mkdir()
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    write_registry(top / "market data" / "reg#1", BROKEN)
+    sarif = run_ssmd("validate", "-f", "sarif", cwd=top)
+    (run,) = json.loads(sarif.stdout)["runs"]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "market%20data/reg%231/exchanges/feeds/kalshi.yaml"
+    base = run["originalUriBaseIds"][location["uriBaseId"]]["uri"]
+    feed = top.resolve() / "market data/reg#1/exchanges/feeds/kalshi.yaml"
+    assert urllib.parse.urljoin(base, location["uri"]) == feed.as_uri()
 
 
 def test_every_command_takes_root_after_the_sub_command(monorepo: Path) -> None:

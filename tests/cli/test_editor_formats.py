@@ -4,9 +4,11 @@ VS Code `$ssmd` problem matcher both turn each finding line into a located, type
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,10 @@ import pytest
 from tests.cli.test_any_layout import BROKEN, write_registry
 from tests.conftest import REPO, run_ssmd
 
-VIM_ERRORFORMAT = r"%f:%l:%c:\ %trror\ %m,%f:%l:%c:\ %tarning\ %m,%-G%.%#"
+VIM_ERRORFORMAT = r"%f:%l:%c:\ %trror\ %m,%f:%l:%c:\ %tarning\ %m,%f:%l:%c:\ %tnfo\ %m,%-G%.%#"
 """The value docs/ci.md documents (`:set errorformat=...`)."""
+VIM_MAKEPRG = r"ssmd\ validate"
+"""And its `:set makeprg=...`."""
 
 
 @pytest.fixture
@@ -23,6 +27,10 @@ def report(tmp_path: Path) -> tuple[Path, str]:
     write_registry(
         tmp_path / "reg", BROKEN.replace("name: kalshi\n", "name: kalshi\nstatus: deprecated\n")
     )
+    # A third finding made `info` by the team's configuration: shown, never failing.
+    (tmp_path / "reg/ssmd.yaml").write_text("rules:\n  SSMD104: info\n")
+    feed = tmp_path / "reg/exchanges/feeds/kalshi.yaml"
+    feed.write_text(feed.read_text() + "calendar:\n  timezone: Mars/Olympus\n")
     result = run_ssmd("validate", cwd=tmp_path)
     assert result.returncode == 1
     return tmp_path, result.stdout
@@ -41,33 +49,82 @@ def test_vscode_problem_matcher_reads_every_finding(report: tuple[Path, str]) ->
         for m in problems
     ] == [
         ("reg/exchanges/feeds/kalshi.yaml", "4", "error", "SSMD003"),
+        ("reg/exchanges/feeds/kalshi.yaml", "11", "info", "SSMD104"),
         ("reg/exchanges/environments/dev.yaml", "2", "warning", "SSMD307"),
     ]
     assert problems[0][pattern["message"]].startswith("unknown key 'owner'")
+    severities = {"error", "warning", "info"}  # what VS Code's matcher accepts as severity
+    assert {m[pattern["severity"]] for m in problems} <= severities
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_vscode_problem_matcher_in_javascript_matches_as_in_python(
+    report: tuple[Path, str],
+) -> None:
+    """VS Code runs the pattern as a JavaScript RegExp, line by line: the same lines match,
+    with the same groups."""
+    _, stdout = report
+    package = json.loads((REPO / "editors/vscode/package.json").read_text())
+    regexp = package["contributes"]["problemMatchers"][0]["pattern"]["regexp"]
+    lines = stdout.splitlines()
+    script = (
+        "const [re, lines] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "const r = new RegExp(re);"
+        "console.log(JSON.stringify(lines.map(l => { const m = r.exec(l); "
+        "return m ? Array.from(m) : null; })));"
+    )
+    done = subprocess.run(
+        ["node", "-e", script],
+        input=json.dumps([regexp, lines]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    in_python = [list(m.group(0, *range(1, 7))) if (m := re.match(regexp, line)) else None
+                 for line in lines]  # fmt: skip
+    assert json.loads(done.stdout) == in_python
+    assert sum(m is not None for m in in_python) == 3
 
 
 @pytest.mark.skipif(shutil.which("vim") is None, reason="vim is not installed")
-def test_vim_errorformat_reads_every_finding(report: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("how", ["cgetfile", "make"])
+def test_vim_errorformat_reads_every_finding(
+    report: tuple[Path, str], tmp_path: Path, how: str
+) -> None:
+    """`:cgetfile` on saved output, and `:make` running the documented `makeprg` itself."""
     folder, stdout = report
     (folder / "out.txt").write_text(stdout)
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "ssmd").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ssmd "$@"\n')
+    (shim / "ssmd").chmod(0o755)
     script = [
         f"set errorformat={VIM_ERRORFORMAT}",
-        "cgetfile out.txt",
+        f"set makeprg={VIM_MAKEPRG}",
+        "cgetfile out.txt" if how == "cgetfile" else "silent make!",
         "call writefile([json_encode(map(getqflist(), "
         "{_, v -> [bufname(v.bufnr), v.lnum, v.col, v.type, v.text]}))], 'qf.json')",
         "qa!",
     ]
     args = [a for line in script for a in ("-c", line)]
     subprocess.run(
-        ["vim", "-Es", "-u", "NONE", "-i", "NONE", *args], cwd=folder, timeout=60, check=False
+        ["vim", "-Es", "-u", "NONE", "-i", "NONE", *args],
+        cwd=folder,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}", "SSMD_ROOT": ""},
     )
     items = json.loads((folder / "qf.json").read_text())
     assert [item[:4] for item in items] == [
         ["reg/exchanges/feeds/kalshi.yaml", 4, 1, "e"],
+        ["reg/exchanges/feeds/kalshi.yaml", 11, 13, "i"],
         ["reg/exchanges/environments/dev.yaml", 2, 7, "w"],
     ]
     assert items[0][4].startswith("SSMD003 unknown key 'owner'")
 
 
 def test_docs_show_the_tested_errorformat() -> None:
-    assert VIM_ERRORFORMAT in (REPO / "docs/ci.md").read_text()
+    doc = (REPO / "docs/ci.md").read_text()
+    assert f"set errorformat={VIM_ERRORFORMAT}\n" in doc
+    assert f"set makeprg={VIM_MAKEPRG}\n" in doc

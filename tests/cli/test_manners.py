@@ -66,6 +66,28 @@ def test_help_has_no_type_noise_and_version_answers() -> None:
     assert ls.returncode == 0 and ls.stdout.startswith("ssmd-ls ")
 
 
+def every_command_path() -> list[list[str]]:
+    """`[]`, `["validate"]`, `["feed", "show"]`...: every command `ssmd --help` leads to."""
+    from ssmd.cli.lazy import LAZY, load
+
+    paths: list[list[str]] = [[]]
+    for name in LAZY:
+        paths.append([name])
+        paths += [[name, sub] for sub in getattr(load(name), "commands", {})]
+    return paths
+
+
+def test_no_help_shows_python_type_noise() -> None:
+    """A flag takes no value (`<bool>`), a repeatable option or a list of paths takes one value
+    at a time (not `<list[str]>`), and a usage line brackets an optional argument once."""
+    paths = every_command_path()
+    assert ["feed", "show"] in paths and ["validate"] in paths
+    for args in paths:
+        shown = run_ssmd(*args, "--help", env={"COLUMNS": "120"}).stdout
+        assert "<bool>" not in shown and "<list[" not in shown, (args, shown)
+        assert "[[" not in shown.partition("\n")[0], (args, shown)
+
+
 def test_shell_completion_completes_sub_commands_and_options() -> None:
     script = run_ssmd("--show-completion", "bash")
     assert script.returncode == 0 and "_SSMD_COMPLETE=complete_bash" in script.stdout

@@ -75,6 +75,17 @@ def test_plain_calendar_has_one_cell_per_day(root: Path) -> None:
     )
 
 
+def test_calendar_follows_the_color_option(root: Path) -> None:
+    """`--color always` colours a pipe too (`| less -R`), as for `ssmd diff`; `never` wins."""
+    args = ["data", "inventory", "--env", ENV, "--from", str(START), "--to", str(END),
+            "--format", "calendar"]  # fmt: skip
+    always = run_ssmd("--color", "always", *args, root=root, env={"NO_COLOR": "1"})
+    assert always.returncode == 0, always.stderr
+    assert "\x1b[32m" in always.stdout
+    never = run_ssmd("--color", "never", *args, root=root)
+    assert "\x1b[" not in never.stdout
+
+
 def test_a_range_across_new_year_gets_a_grid_per_year(root: Path) -> None:
     result = run_ssmd(
         "data", "inventory", "--env", ENV, "--from", "2025-12-29", "--to", "2026-01-04",

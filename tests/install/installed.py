@@ -81,6 +81,32 @@ def check_installed(bin_dir: Path, work: Path) -> None:
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "exchanges/feeds/kalshi.yaml:3:1: error SSMD003 unknown key 'owner'" in result.stdout
+    # Without the [s3] extra (no boto3 in this venv), an S3 data command says how to get it.
+    (root / "exchanges/environments/prod.yaml").write_text(
+        "name: prod\nfeed: kalshi\nschema: trade:v1\nstorage:\n  type: s3\n"
+        "  raw_bucket: raw\n  normalized_bucket: normalized\n  region: us-east-1\n"
+    )
+    s3 = subprocess.run(
+        [ssmd, "data", "inventory", "--feed", "kalshi", "--env", "prod",
+         "--from", "2026-01-05", "--to", "2026-01-06"],
+        capture_output=True, text=True, cwd=root, env=clean_env(),
+    )  # fmt: skip
+    assert s3.returncode == 1, s3.stdout + s3.stderr
+    assert s3.stderr == (
+        "error: environment prod stores its data in S3, which needs boto3; "
+        "install it with `pip install 'ssmd-metadata[s3]'`\n"
+    )
+    # The README's first step after the install: a new registry that validates clean.
+    started = subprocess.run(
+        [ssmd, "init", "new-registry", "--all"], capture_output=True, text=True, cwd=work,
+        env=clean_env(),
+    )  # fmt: skip
+    assert started.returncode == 0, started.stdout + started.stderr
+    fresh = subprocess.run(
+        [ssmd, "validate", "--strict"], capture_output=True, text=True, cwd=work / "new-registry",
+        env=clean_env(),
+    )  # fmt: skip
+    assert fresh.returncode == 0 and "All validations passed." in fresh.stdout, fresh.stdout
     where = subprocess.run(
         [str(bin_dir / "python"), "-c", "import ssmd; print(ssmd.__file__)"],
         capture_output=True,

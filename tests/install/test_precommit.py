@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from ssmd.write.scaffold import PROJECT_REPOSITORY
 from tests.cli.test_any_layout import BROKEN, write_registry
-from tests.conftest import REPO
+from tests.cli.test_validate_cli import FEED
+from tests.conftest import REPO, run_ssmd
 from tests.install.installed import check_installed, clean_env
 
 SLOW = pytest.mark.skipif(
@@ -75,7 +77,9 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def team_repo(path: Path, hook_repo: Path, args: list[str] | None = None) -> Path:
+def team_repo(
+    path: Path, hook_repo: Path, args: list[str] | None = None, fmt: bool = False
+) -> Path:
     path.mkdir()
     git(path, "init", "-q", "-b", "main")
     config = (
@@ -83,6 +87,8 @@ def team_repo(path: Path, hook_repo: Path, args: list[str] | None = None) -> Pat
     )
     if args is not None:
         config += f"        args: [{', '.join(args)}]\n"
+    if fmt:
+        config += "      - id: ssmd-fmt\n"
     (path / ".pre-commit-config.yaml").write_text(config)
     return path
 
@@ -148,6 +154,36 @@ def test_pre_commit_hook_never_skips_and_fails_on_findings(  # one test: one hoo
     result = commit(with_args, pre_commit_home)
     assert result.returncode == 1, result.stdout
     assert "exchanges/feeds/kalshi.yaml:3:1: error SSMD003" in result.stdout
+
+    # What `ssmd init --pre-commit` writes works as it stands (its rev is this version's tag;
+    # only the repository URL points at the local copy), here for a registry in a subfolder.
+    started = tmp_path / "started"
+    started.mkdir()
+    git(started, "init", "-q", "-b", "main")
+    done = run_ssmd("init", "infra/registry", "--pre-commit", cwd=started)
+    assert "wrote .pre-commit-config.yaml" in done.stdout, done.stdout + done.stderr
+    config = started / ".pre-commit-config.yaml"
+    config.write_text(
+        config.read_text().replace(f"https://github.com/{PROJECT_REPOSITORY}", str(hook_repo))
+    )
+    result = commit(started, pre_commit_home)
+    assert result.returncode == 0 and "Passed" in result.stdout, result.stdout
+    feed = started / "infra/registry/exchanges/feeds/example.yaml"
+    feed.write_text(feed.read_text() + "owner: me\n")
+    result = commit(started, pre_commit_home)
+    assert result.returncode == 1, result.stdout
+    assert "infra/registry/exchanges/feeds/example.yaml:" in result.stdout
+
+    # ssmd-fmt in a monorepo: pre-commit passes the staged files from the repository's top.
+    layout = team_repo(tmp_path / "layout", hook_repo, fmt=True)
+    write_registry(
+        layout / "infra" / "registry",
+        FEED.format(extra="").replace("protocol: wss", "protocol: 'wss'"),
+    )
+    result = commit(layout, pre_commit_home)
+    assert result.returncode == 1, result.stdout
+    assert "would reformat infra/registry/exchanges/feeds/kalshi.yaml" in result.stdout
+    assert "ssmd validate" in result.stdout and "no exchanges/ folder" not in result.stdout
 
     # pre-commit pip-installed the package into a fresh venv: use it as a user would.
     (bin_dir,) = {p.parent for p in pre_commit_home.glob("repo*/py_env-*/bin/ssmd")}

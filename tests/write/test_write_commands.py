@@ -461,3 +461,28 @@ def test_env_keys_are_added_and_updated_in_place(decorated_root: Path) -> None:
     assert replaced_lines(before[path].decode(), text(decorated_root, path)) == [
         ("    fields: [api_key, api_secret]", "    fields: [api_key, api_secret, passphrase]")
     ]
+
+
+def test_written_and_committed_paths_are_shown_from_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    """From a monorepo's top, `wrote exchanges/...` names no file there: the path printed is
+    the one to open or `git add` from where the command ran, as findings are."""
+    import shutil
+    import subprocess
+
+    top = tmp_path / "mono"
+    shutil.copytree(SAMPLE, top / "infra/reg/exchanges")
+    identity = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    created = run_ssmd(
+        "feed", "create", "newfeed", "--type", "websocket", "--protocol", "wss",
+        "--endpoint", "wss://x.example.com/ws", "--effective-from", "2027-01-04",
+        "--root", "infra/reg", cwd=top,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "  wrote infra/reg/exchanges/feeds/newfeed.yaml\n" in created.stdout
+    committed = run_ssmd("commit", "-m", "newfeed", "--root", "infra/reg", cwd=top, env=identity)
+    assert committed.returncode == 0, committed.stderr
+    assert "  infra/reg/exchanges/feeds/newfeed.yaml\n" in committed.stdout
