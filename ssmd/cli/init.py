@@ -74,6 +74,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"wrote {path.as_posix()}")
         for path in outcome.kept:
             typer.echo(f"kept {path.as_posix()} (it exists; not overwritten)")
+        for advice in outcome.advice:
+            typer.echo(advice)
         if not outcome.written:
             typer.echo("Nothing written: every file exists already.")
             return

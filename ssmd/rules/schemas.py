@@ -77,8 +77,8 @@ def hash_matches_file(document: Document, context: Context) -> Iterator[Finding]
             path = ("versions", index, "hash")
             yield Finding(
                 f"{newest.version}'s hash does not match {PurePosixPath(file).name} "
-                f"(file is {actual[:19]}...); if the change is intended, update the hash "
-                f"(`ssmd schema hash {document.model.name}`)",
+                f"(file is {actual[:19]}...); if the change is intended, record the file's hash "
+                f"(the quick fix, or copy it from `ssmd schema hash {document.model.name}`)",
                 path,
                 fix=Fix("Update hash to the file's current content", (Edit(actual, path),)),
             )

@@ -90,15 +90,21 @@ transport:
     }
 
 
-def pre_commit_config() -> str:
+def pre_commit_repo() -> str:
+    """The `repos:` entry for ssmd's hook, as a list item of `repos:`."""
     return f"""\
-# pre-commit (https://pre-commit.com): `pipx install pre-commit && pre-commit install`
-repos:
   - repo: https://github.com/{PROJECT_REPOSITORY}
     rev: v{__version__}
     hooks:
       - id: ssmd-validate
 """
+
+
+def pre_commit_config() -> str:
+    return (
+        "# pre-commit (https://pre-commit.com): `pipx install pre-commit && pre-commit install`\n"
+        f"repos:\n{pre_commit_repo()}"
+    )
 
 
 def github_workflow() -> str:
@@ -159,6 +165,8 @@ class Scaffolded:
 
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+    """What to do by hand where a kept file lacks what was asked for (sentences)."""
 
 
 def scaffold(target: Path, extras: list[str], today: dt.date) -> Scaffolded:
@@ -186,4 +194,22 @@ def scaffold(target: Path, extras: list[str], today: dt.date) -> Scaffolded:
         with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
             handle.write(text)
         outcome.written.append(path)
+    outcome.advice = _advice(outcome.kept)
     return outcome
+
+
+def _advice(kept: list[Path]) -> list[str]:
+    """A kept pre-commit config without ssmd's hook runs nothing of ssmd: say what to add."""
+    for path in kept:
+        if path.name != ".pre-commit-config.yaml":
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "ssmd-validate" not in text:
+            return [
+                f"{path.as_posix()} has no ssmd hook, so pre-commit will not run ssmd; "
+                f"add this entry under its repos:\n{pre_commit_repo().rstrip()}"
+            ]
+    return []

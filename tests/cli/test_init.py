@@ -78,6 +78,7 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     again = run_ssmd("init", "--pre-commit", cwd=tmp_path)
     assert again.returncode == 0
     assert "Nothing written: every file exists already." in again.stdout
+    assert "no ssmd hook" not in again.stdout  # the config init wrote has it
     (tmp_path / "a-file").write_text("x")
     refused = run_ssmd("init", "a-file", cwd=tmp_path)
     assert refused.returncode == 2 and "a-file is a file" in refused.stderr
@@ -99,12 +100,19 @@ def test_init_in_a_monorepo_subfolder_puts_repository_files_at_the_git_top(
     assert "kept .pre-commit-config.yaml (it exists; not overwritten)" in lines
     assert "wrote infra/registry/.vscode/extensions.json" in lines  # the folder one opens
     assert (top / ".pre-commit-config.yaml").read_text() == "repos: []\n"
+    # The kept config runs nothing of ssmd: init says what to add, and the entry is real YAML.
+    advice = result.stdout.split(".pre-commit-config.yaml has no ssmd hook", 1)[1]
+    entry = advice.split("under its repos:\n", 1)[1].split("\nNext:", 1)[0]
+    hook = yaml.safe_load(f"repos:\n{entry}\n")["repos"][0]
+    assert [h["id"] for h in hook["hooks"]] == ["ssmd-validate"]
+    assert hook["rev"].startswith("v")
     assert not (top / "infra/registry/.github").exists()
     assert not (top / "infra/registry/.pre-commit-config.yaml").exists()
     # From a folder below the top, paths are shown from where the user stands.
     deeper = run_ssmd("init", "services/b", "--pre-commit", cwd=top / "apps")
     assert deeper.returncode == 0, deeper.stderr
     assert "kept ../.pre-commit-config.yaml (it exists; not overwritten)" in deeper.stdout
+    assert "has no ssmd hook" in deeper.stdout  # still the team's own config
     assert not (top / "apps/services/b/.pre-commit-config.yaml").exists()
     # The workflow there checks every registry in the repository (the action's default).
     steps = yaml.safe_load((top / ".github/workflows/ssmd.yml").read_text())["jobs"]
