@@ -139,11 +139,23 @@ def registry_patch(root: Path, color: bool = False) -> str:
     else:
         patch = run_git(root, "diff", color_flag, "--cached", "--", REGISTRY_DIR)
     parts = [patch.decode("utf-8", "replace")]
+    # git names tracked files from the repository's top; new files the same way, so a patch
+    # from a registry in a subfolder applies with `git apply` at the top
+    top_prefix = prefix(root)
+    named = (f"--src-prefix=a/{top_prefix}", f"--dst-prefix=b/{top_prefix}")
     for path in untracked_files(root, REGISTRY_DIR):
         if kind_of(path) is None:
             continue
         added = run_git(
-            root, "diff", color_flag, "--no-index", "--", "/dev/null", path, ok_exit_codes=(0, 1)
+            root,
+            "diff",
+            color_flag,
+            *named,
+            "--no-index",
+            "--",
+            "/dev/null",
+            path,
+            ok_exit_codes=(0, 1),
         )
         parts.append(added.decode("utf-8", "replace"))
     return "".join(parts)

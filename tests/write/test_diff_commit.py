@@ -134,6 +134,15 @@ def test_diff_of_a_registry_in_a_subfolder_and_before_the_first_commit(tmp_path:
     result = run_ssmd("diff", "--color", "never", root=registry)
     assert "  schema trade: version v2 changed: status draft -> active" in result.stdout
     assert "diff --git a/metadata/exchanges/schemas/trade.yaml" in result.stdout
+    # A new, untracked file is named from the top too, so the whole patch applies there.
+    new_feed = registry / "exchanges/feeds/kalshi.yaml"
+    shutil.copy(new_feed, new_feed.with_name("kalshi-copy.yaml"))
+    result = run_ssmd("diff", "--color", "never", root=registry)
+    assert "+++ b/metadata/exchanges/feeds/kalshi-copy.yaml" in result.stdout
+    patch = result.stdout[result.stdout.index("diff --git") :]
+    (tmp_path / "change.patch").write_text(patch)
+    git(top, "stash", "--include-untracked", "--quiet")
+    git(top, "apply", "--check", str(tmp_path / "change.patch"))
 
 
 def test_diff_and_commit_outside_a_repository(sample_root: Path) -> None:
