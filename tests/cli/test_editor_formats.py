@@ -1,5 +1,6 @@
-"""Editors read `ssmd validate` text as compiler output: the documented vim `errorformat` and the
-VS Code `$ssmd` problem matcher both turn each finding line into a located, typed problem."""
+"""Editors read `ssmd validate` text as compiler output: the documented vim `errorformat`, Emacs's
+`M-x compile` and the VS Code `$ssmd` problem matcher all turn each finding line into a located,
+typed problem."""
 
 from __future__ import annotations
 
@@ -95,10 +96,6 @@ def test_vim_errorformat_reads_every_finding(
     """`:cgetfile` on saved output, and `:make` running the documented `makeprg` itself."""
     folder, stdout = report
     (folder / "out.txt").write_text(stdout)
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    (shim / "ssmd").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ssmd "$@"\n')
-    (shim / "ssmd").chmod(0o755)
     script = [
         f"set errorformat={VIM_ERRORFORMAT}",
         f"set makeprg={VIM_MAKEPRG}",
@@ -113,7 +110,7 @@ def test_vim_errorformat_reads_every_finding(
         cwd=folder,
         timeout=60,
         check=False,
-        env={**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}", "SSMD_ROOT": ""},
+        env=_ssmd_on_path(tmp_path),
     )
     items = json.loads((folder / "qf.json").read_text())
     assert [item[:4] for item in items] == [
@@ -122,6 +119,41 @@ def test_vim_errorformat_reads_every_finding(
         ["reg/exchanges/environments/dev.yaml", 2, 7, "w"],
     ]
     assert items[0][4].startswith("SSMD003 unknown key 'owner'")
+
+
+def _ssmd_on_path(tmp_path: Path) -> dict[str, str]:
+    """The environment of an editor whose PATH finds this checkout's `ssmd` first."""
+    shim = tmp_path / "bin"
+    shim.mkdir(exist_ok=True)
+    (shim / "ssmd").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m ssmd "$@"\n')
+    (shim / "ssmd").chmod(0o755)
+    return {**os.environ, "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}", "SSMD_ROOT": ""}
+
+
+@pytest.mark.skipif(shutil.which("emacs") is None, reason="no emacs: scripts/setup.d installs it")
+def test_emacs_compile_reads_every_finding(report: tuple[Path, str], tmp_path: Path) -> None:
+    """`M-x compile RET ssmd validate RET` in real Emacs with no configuration (-Q): the stock
+    `gnu` entry locates each finding and types it by its severity word."""
+    folder, _ = report
+    env = {**_ssmd_on_path(tmp_path), "HOME": str(tmp_path)}  # no user init, no ~/.emacs.d
+    probe = REPO / "tests/editors/compile_probe.el"
+    done = subprocess.run(
+        ["emacs", "--batch", "-Q", "-l", str(probe), "located.txt"],
+        cwd=folder,
+        env=env,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    located = folder / "located.txt"
+    assert located.exists(), f"emacs wrote nothing:\n{done.stderr[-3000:]}"
+    error, warning, info = 2, 1, 0  # compilation-mode's message types
+    assert located.read_text().splitlines() == [
+        f"reg/exchanges/feeds/kalshi.yaml|4|1|{error}",
+        f"reg/exchanges/feeds/kalshi.yaml|11|13|{info}",
+        f"reg/exchanges/environments/dev.yaml|2|7|{warning}",
+    ]
 
 
 def test_docs_show_the_tested_errorformat() -> None:
