@@ -10,13 +10,13 @@ suppressed, with the reason: in text a `suppressed` line, in SARIF a
 from __future__ import annotations
 
 import json
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from ssmd import __version__
 from ssmd.capnp.evolution import SchemaChange
 from ssmd.capnp.rules import RULES
+from ssmd.report import sarif_base, sarif_uri
 from ssmd.schema_diff import Comparison
 
 DOC_URL = "https://github.com/ssmd/ssmd-metadata/blob/main/docs/evolution.md"
@@ -106,11 +106,7 @@ def render_sarif(comparison: Comparison, from_top: str = "", top: Path | None = 
                         "rules": rules,
                     }
                 },
-                **(
-                    {"originalUriBaseIds": {"%SRCROOT%": {"uri": top.as_uri().rstrip("/") + "/"}}}
-                    if top is not None
-                    else {}
-                ),
+                **({"originalUriBaseIds": sarif_base(top)} if top is not None else {}),
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -130,7 +126,7 @@ def _locations(comparison: Comparison, change: SchemaChange, from_top: str) -> l
                 {
                     "physicalLocation": {
                         "artifactLocation": {
-                            "uri": urllib.parse.quote(from_top + path),
+                            "uri": sarif_uri(from_top + path),
                             "uriBaseId": "%SRCROOT%",
                         },
                         "region": {"startLine": position[0] + 1, "startColumn": position[1] + 1},

@@ -281,10 +281,16 @@ def render_json(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS
     return json.dumps(payload, indent=2)
 
 
-def _sarif_uri(checked: Checked, file: str) -> str:
-    """The file from the work tree's top as a URI reference (RFC 3986: `my reg` -> `my%20reg`),
-    encoded as `Path.as_uri` encodes the base it is resolved against."""
-    return urllib.parse.quote(checked.top_path(file))
+def sarif_uri(from_top: str) -> str:
+    """A path from the work tree's top as a URI reference (RFC 3986: `my reg` -> `my%20reg`),
+    encoded as `Path.as_uri` encodes the base (`sarif_base`) it is resolved against."""
+    return urllib.parse.quote(from_top)
+
+
+def sarif_base(top: Path) -> dict[str, Any]:
+    """SARIF `originalUriBaseIds`: `%SRCROOT%`, which every artifact URI is relative to, is the
+    git work tree's `top` (so code scanning alerts land when the registry is in a subfolder)."""
+    return {"%SRCROOT%": {"uri": top.as_uri().rstrip("/") + "/"}}
 
 
 def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTIONS) -> str:
@@ -313,7 +319,10 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
             {
                 "id": number,
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _sarif_uri(c, r.file), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {
+                        "uri": sarif_uri(c.top_path(r.file)),
+                        "uriBaseId": "%SRCROOT%",
+                    },
                     "region": _sarif_region(r.span),
                 },
                 "message": {"text": r.message},
@@ -330,7 +339,7 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
                     {
                         "physicalLocation": {
                             "artifactLocation": {
-                                "uri": _sarif_uri(c, diagnostic.file),
+                                "uri": sarif_uri(c.top_path(diagnostic.file)),
                                 "uriBaseId": "%SRCROOT%",
                             },
                             "region": region,
@@ -357,7 +366,7 @@ def render_sarif(checked: list[Checked], options: RenderOptions = DEFAULT_OPTION
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": top.as_uri().rstrip("/") + "/"}},
+                "originalUriBaseIds": sarif_base(top),
                 "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
