@@ -1,11 +1,15 @@
 """The package as published: sdist and wheel built by `python -m build`, checked by `twine`,
-installed into a fresh venv outside this checkout, and used from there.
+installed outside this checkout (into a fresh venv, and with the real pipx as the README's user
+path says), and used from there.
 
-It runs in CI (~40 s on an idle machine: the build, then the dependencies from the index).
+It runs in CI (~40 s on an idle machine for the build and the venv, ~30 s more for pipx: the
+dependencies come from the index).
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,6 +17,8 @@ import tarfile
 import zipfile
 from email.parser import Parser
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 from tests.install.installed import check_installed, clean_env
@@ -27,7 +33,10 @@ def run(*command: str, cwd: Path | None = None) -> str:
     return done.stdout
 
 
-def test_build_check_install_and_use(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist and the wheel, built once from a copy of the package's files."""
+    tmp_path = tmp_path_factory.mktemp("build")
     source = tmp_path / "source"
     source.mkdir()
     for name in PACKAGE_FILES:
@@ -37,8 +46,12 @@ def test_build_check_install_and_use(tmp_path: Path) -> None:
             )
         else:
             shutil.copy2(REPO / name, source / name)
-    dist = tmp_path / "dist"
-    run(sys.executable, "-m", "build", "--outdir", str(dist), str(source))
+    built = tmp_path / "dist"
+    run(sys.executable, "-m", "build", "--outdir", str(built), str(source))
+    return built
+
+
+def test_build_check_install_and_use(dist: Path, tmp_path: Path) -> None:
     (wheel,) = dist.glob("*.whl")
     (sdist,) = dist.glob("*.tar.gz")
     assert "PASSED" in run(
@@ -70,3 +83,45 @@ def test_build_check_install_and_use(tmp_path: Path) -> None:
     work = tmp_path / "elsewhere"
     work.mkdir()
     check_installed(venv / "bin", work)
+
+
+def test_pipx_install_as_the_readme_says(dist: Path, tmp_path: Path) -> None:
+    """`pipx install ssmd-metadata` (the wheel standing in for the index's copy), then the
+    README's `ssmd init my-registry --all && cd my-registry && ssmd validate` from pipx's bin."""
+    readme = (REPO / "README.md").read_text()
+    assert "pipx install ssmd-metadata" in readme
+    assert "ssmd init my-registry --all" in readme
+    (wheel,) = dist.glob("*.whl")
+    tools = tmp_path / "tools"
+    run(sys.executable, "-m", "venv", str(tools))
+    run(str(tools / "bin/python"), "-m", "pip", "install", "--quiet", "pipx")
+    homes = {
+        "PIPX_HOME": str(tmp_path / "pipx-home"),
+        "PIPX_BIN_DIR": str(tmp_path / "bin"),
+        "PIPX_MAN_DIR": str(tmp_path / "man"),
+    }
+    env = clean_env(**homes)
+    done = subprocess.run(
+        [str(tools / "bin/pipx"), "install", str(wheel)],
+        capture_output=True, text=True, env=env, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "- ssmd-ls" in done.stdout  # pipx lists the apps it put on PATH
+    bin_dir = tmp_path / "bin"
+    assert {"ssmd", "ssmd-ls"} <= {p.name for p in bin_dir.iterdir()}
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    user = clean_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    for command in ("ssmd init my-registry --all", "cd my-registry && ssmd validate"):
+        shown = subprocess.run(
+            ["bash", "-c", f"cd {shlex.quote(str(work))} && {command}"],
+            capture_output=True, text=True, env=user, timeout=120, check=False,
+        )  # fmt: skip
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "All validations passed." in shown.stdout
+    version = subprocess.run(
+        [str(bin_dir / "ssmd-ls"), "--version"], capture_output=True, text=True, env=user
+    )
+    assert version.returncode == 0 and version.stdout.startswith("ssmd-ls "), version.stderr
+    # The rest of a user's session, from pipx's own venv of ssmd (its python, ssmd, ssmd-ls).
+    check_installed(Path(homes["PIPX_HOME"]) / "venvs/ssmd-metadata/bin", work)
