@@ -67,6 +67,12 @@ class State:
             return False
         return (stream or sys.stdout).isatty()
 
+    @property
+    def root_named(self) -> bool:
+        """Whether the user named the one registry (`--root` or $SSMD_ROOT): then no other is
+        looked for."""
+        return bool(self.root_option or os.environ.get("SSMD_ROOT"))
+
     def root(self) -> Path:
         from ssmd.locate import RootNotFound, find_root
 
@@ -88,7 +94,7 @@ class State:
                 try:
                     found = [find_root(self.root_option)]
                 except RootNotFound:
-                    if self.root_option or os.environ.get("SSMD_ROOT"):
+                    if self.root_named:
                         raise
                     found = registries_for([], Path.cwd())
         except (RootNotFound, NoRegistry) as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -48,7 +47,7 @@ def _registries(ctx: typer.Context, paths: list[Path]) -> list[tuple[Path, list[
     `--root` (or $SSMD_ROOT) names the one registry, and every path must be in it; else
     paths mean their registries as for `ssmd validate` (pre-commit passes file names from
     a monorepo's top), and no path means the registry here, else every one below."""
-    if state(ctx).root_option or os.environ.get("SSMD_ROOT"):
+    if state(ctx).root_named:
         return [(state(ctx).root(), paths)]
     chosen = []
     for root in sorted(state(ctx).roots(paths)):
